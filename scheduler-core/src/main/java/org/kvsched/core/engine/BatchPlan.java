@@ -1,0 +1,29 @@
+package org.kvsched.core.engine;
+
+import java.util.List;
+
+/**
+ * What a replica's scheduler tells its worker to run: one explicit iteration, then up to
+ * {@code maxDecodeContinuation} pure-decode iterations of the requests that emitted a token in it.
+ *
+ * <p>The worker stops the continuation after an iteration in which a request completes, or once its
+ * clock has reached {@code stopAtUs} (ARCHITECTURE.md section 3). Round trips therefore scale with
+ * events (arrivals, completions, policy boundaries), not with iterations.
+ *
+ * @param replicaId             the replica
+ * @param planId                increasing per replica, from 0; a report answers exactly one plan
+ * @param startUs               virtual time at which the explicit iteration starts, microseconds
+ * @param entries               the explicit iteration's work, in batch order
+ * @param maxDecodeContinuation pure-decode iterations allowed after the explicit one
+ * @param stopAtUs              no continuation iteration starts at or after this time, microseconds
+ */
+public record BatchPlan(int replicaId, long planId, long startUs, List<PlanEntry> entries,
+                        int maxDecodeContinuation, long stopAtUs) {
+
+    public BatchPlan {
+        entries = List.copyOf(entries);
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("a plan runs at least one request");
+        }
+    }
+}

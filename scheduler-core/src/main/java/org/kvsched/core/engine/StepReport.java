@@ -1,0 +1,90 @@
+package org.kvsched.core.engine;
+
+import java.util.Arrays;
+
+/**
+ * A worker's answer to one {@link BatchPlan}: when each iteration it ran ended.
+ *
+ * <p>Iteration 0 is the explicit one; iterations 1.. are continuation decodes. Token progress follows
+ * from the plan and the iteration count (every request that emitted in iteration 0 emits once per
+ * continuation iteration), so the report carries only times. Immutable: the array is copied in.
+ */
+public final class StepReport {
+
+    private final int replicaId;
+    private final long planId;
+    private final long startUs;
+    private final long[] iterationEndUs;
+
+    /**
+     * @param replicaId      the replica
+     * @param planId         the plan answered
+     * @param startUs        start of the explicit iteration, microseconds
+     * @param iterationEndUs end time of each iteration, increasing, at least one
+     */
+    public StepReport(final int replicaId, final long planId, final long startUs, final long[] iterationEndUs) {
+        if (iterationEndUs.length == 0) {
+            throw new IllegalArgumentException("a step report has at least one iteration");
+        }
+        long previous = startUs;
+        for (final long end : iterationEndUs) {
+            if (end < previous) {
+                throw new IllegalArgumentException("step report of plan " + planId + ": iteration end times must not decrease");
+            }
+            previous = end;
+        }
+        this.replicaId = replicaId;
+        this.planId = planId;
+        this.startUs = startUs;
+        this.iterationEndUs = iterationEndUs.clone();
+    }
+
+    public int replicaId() {
+        return replicaId;
+    }
+
+    public long planId() {
+        return planId;
+    }
+
+    public long startUs() {
+        return startUs;
+    }
+
+    /** Number of iterations run (1 + continuation iterations). */
+    public int iterations() {
+        return iterationEndUs.length;
+    }
+
+    /** End of iteration {@code i}, microseconds. */
+    public long iterationEndUs(final int i) {
+        return iterationEndUs[i];
+    }
+
+    /** End of the last iteration, microseconds. */
+    public long endUs() {
+        return iterationEndUs[iterationEndUs.length - 1];
+    }
+
+    /** A copy of all iteration end times. */
+    public long[] iterationEndTimes() {
+        return iterationEndUs.clone();
+    }
+
+    @Override
+    public boolean equals(final Object o) {
+        return o instanceof StepReport r && r.replicaId == replicaId && r.planId == planId && r.startUs == startUs
+                && Arrays.equals(r.iterationEndUs, iterationEndUs);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(planId) * 31 + Arrays.hashCode(iterationEndUs);
+    }
+
+    @Override
+    public String toString() {
+        return "StepReport[replica=" + replicaId + ", plan=" + planId + ", start=" + startUs + "us, iterations="
+                + iterationEndUs.length + ", end=" + endUs() + "us]";
+    }
+}

@@ -1,0 +1,22 @@
+package org.kvsched.core.model;
+
+/**
+ * One lifecycle event of a request, as the scheduler emits it (and as the {@code request-events}
+ * topic carries it).
+ *
+ * @param kind            what happened
+ * @param requestId       the request
+ * @param replicaId       the replica whose scheduler emitted the event
+ * @param timeUs          virtual time of the event, microseconds
+ * @param promptTokens    the request's prompt length, tokens (repeated on every event so a sink needs no join)
+ * @param outputTokens    the request's true output length, tokens
+ * @param generatedTokens output tokens generated so far when the event happened
+ * @param reason          why, for {@link RequestEventKind#REJECTED} (empty otherwise)
+ */
+public record RequestEvent(RequestEventKind kind, long requestId, int replicaId, long timeUs,
+                           int promptTokens, int outputTokens, int generatedTokens, String reason) {
+
+    public RequestEvent {
+        reason = reason == null ? "" : reason;
+    }
+}

@@ -1,0 +1,129 @@
+package org.kvsched.core.policy;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+
+import org.kvsched.core.policy.baseline.AlphaProtectionPolicy;
+import org.kvsched.core.policy.baseline.FcfsVllmPolicy;
+import org.kvsched.core.policy.baseline.SarathiPolicy;
+import org.kvsched.core.policy.baseline.VllmV0Policy;
+
+/**
+ * The registry of policies: one constant per name, each building its policy from checked parameters.
+ * Adding a policy means one class, one constant here.
+ */
+public enum PolicyKind {
+
+    FCFS_VLLM("fcfs-vllm", "vLLM V1: running first, chunked prefill in a token budget, FCFS, preempt newest admitted",
+            false,
+            List.of(new ParamSpec("max-num-batched-tokens", "8192", "token budget per iteration (8192 offline, 2048 server)"),
+                    new ParamSpec("max-num-seqs", "256", "cap on running requests")),
+            (p, ctx) -> {
+                p.require(p.getInt("max-num-batched-tokens") >= 1, "max-num-batched-tokens", "must be >= 1");
+                p.require(p.getInt("max-num-seqs") >= 1, "max-num-seqs", "must be >= 1");
+                return new FcfsVllmPolicy(p.getInt("max-num-batched-tokens"), p.getInt("max-num-seqs"));
+            }),
+
+    VLLM_V0("vllm-v0", "Vidur's vllm (vLLM V0): prefill-only batches from the queue head, else decode all; restart latest arrival",
+            false,
+            List.of(new ParamSpec("batch-size-cap", "128", "cap on running requests"),
+                    new ParamSpec("max-padded-tokens", "4096", "limit on batch length x longest prompt in a prefill batch, tokens"),
+                    new ParamSpec("watermark", "0.01", "fraction of KV blocks kept free at admission")),
+            (p, ctx) -> {
+                p.require(p.getInt("batch-size-cap") >= 1, "batch-size-cap", "must be >= 1");
+                p.require(p.getInt("max-padded-tokens") >= 1, "max-padded-tokens", "must be >= 1");
+                p.require(p.getDouble("watermark") >= 0 && p.getDouble("watermark") < 1, "watermark", "must be in [0, 1)");
+                return new VllmV0Policy(p.getInt("batch-size-cap"), p.getInt("max-padded-tokens"), p.getDouble("watermark"));
+            }),
+
+    SARATHI("sarathi", "Sarathi-Serve: token budget per iteration, decodes then partial prefills then new requests FCFS",
+            false,
+            List.of(new ParamSpec("chunk-size", "512", "token budget per iteration, decodes included"),
+                    new ParamSpec("max-num-seqs", "128", "cap on running requests"),
+                    new ParamSpec("watermark", "0.01", "fraction of KV blocks kept free at admission")),
+            (p, ctx) -> {
+                p.require(p.getInt("chunk-size") >= 1, "chunk-size", "must be >= 1");
+                p.require(p.getInt("max-num-seqs") >= 1, "max-num-seqs", "must be >= 1");
+                p.require(p.getDouble("watermark") >= 0 && p.getDouble("watermark") < 1, "watermark", "must be in [0, 1)");
+                return new SarathiPolicy(p.getInt("chunk-size"), p.getInt("max-num-seqs"), p.getDouble("watermark"));
+            }),
+
+    ALPHA_PROTECTION("alpha-protection", "Jaillet et al. benchmark: FCFS admission under (1-alpha) of KV; clear all on overflow",
+            false,
+            List.of(new ParamSpec("alpha", "0.21", "protected fraction of KV capacity, [0, 1)")),
+            (p, ctx) -> {
+                p.require(p.getDouble("alpha") >= 0 && p.getDouble("alpha") < 1, "alpha", "must be in [0, 1)");
+                return new AlphaProtectionPolicy("alpha-protection", p.getDouble("alpha"), 1.0);
+            }),
+
+    ALPHA_BETA_CLEARING("alpha-beta-clearing", "Jaillet et al. benchmark: FCFS admission under (1-alpha) of KV; clear a beta fraction on overflow",
+            false,
+            List.of(new ParamSpec("alpha", "0.2", "protected fraction of KV capacity, [0, 1)"),
+                    new ParamSpec("beta", "0.1", "fraction of running requests evicted per clearing step, (0, 1]")),
+            (p, ctx) -> {
+                p.require(p.getDouble("alpha") >= 0 && p.getDouble("alpha") < 1, "alpha", "must be in [0, 1)");
+                p.require(p.getDouble("beta") > 0 && p.getDouble("beta") <= 1, "beta", "must be in (0, 1]");
+                return new AlphaProtectionPolicy("alpha-beta-clearing", p.getDouble("alpha"), p.getDouble("beta"));
+            });
+
+    private final String policyName;
+    private final String description;
+    private final boolean needsLengths;
+    private final List<ParamSpec> params;
+    private final BiFunction<PolicyParams, PolicyContext, Policy> factory;
+
+    PolicyKind(final String policyName, final String description, final boolean needsLengths,
+               final List<ParamSpec> params, final BiFunction<PolicyParams, PolicyContext, Policy> factory) {
+        this.policyName = policyName;
+        this.description = description;
+        this.needsLengths = needsLengths;
+        this.params = params;
+        this.factory = factory;
+    }
+
+    /** The registry name (the value of {@code policy=}). */
+    public String policyName() {
+        return policyName;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** True if the policy uses predicted output lengths (so {@code --predictor none} makes no sense for it). */
+    public boolean needsLengths() {
+        return needsLengths;
+    }
+
+    public List<ParamSpec> params() {
+        return params;
+    }
+
+    /** Builds the policy; fails with one line naming the bad key. */
+    public Policy create(final Map<String, String> values, final PolicyContext context) {
+        return factory.apply(new PolicyParams(policyName, params, values), context);
+    }
+
+    /** Looks a kind up by name; fails with one line listing the valid names. */
+    public static PolicyKind byName(final String name) {
+        for (final PolicyKind kind : values()) {
+            if (kind.policyName.equals(name)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("policy: unknown '" + name + "'; valid: " + names());
+    }
+
+    /** Comma-separated list of every name. */
+    public static String names() {
+        return Arrays.stream(values()).map(PolicyKind::policyName).collect(Collectors.joining(", "));
+    }
+
+    /** Builds a policy from its configuration. */
+    public static Policy create(final PolicyConfig config, final PolicyContext context) {
+        return byName(config.kind()).create(config.params(), context);
+    }
+}

@@ -1,0 +1,111 @@
+package org.kvsched.core.policy.baseline;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.kvsched.core.policy.Decision;
+import org.kvsched.core.policy.DecisionBuilder;
+import org.kvsched.core.policy.Policy;
+import org.kvsched.core.policy.SchedulerView;
+import org.kvsched.core.policy.SeqView;
+
+/**
+ * {@code fcfs-vllm}: a model of the vLLM V1 scheduler (research/vidur-vllm-traces.md C.1).
+ *
+ * <p>Rule: every step first serves the running requests, oldest admission first, each catching up its
+ * pending tokens within a shared token budget (chunked prefill); when KV blocks run out it preempts the
+ * most recently admitted running request (recompute later, placed at the head of the queue). Only if
+ * nothing was preempted does it admit waiting requests in FCFS order while budget, the sequence cap and
+ * blocks last, stopping at the first one that does not fit (head-of-line blocking).
+ *
+ * <p>Departures from vLLM: no prefix caching (traces carry no token ids); no {@code max_model_len}
+ * check (the workload is truncated to the model context instead); allocation is exact to the block,
+ * with no watermark, as in V1.
+ */
+public final class FcfsVllmPolicy implements Policy {
+
+    private final int maxBatchedTokens;
+    private final int maxNumSeqs;
+
+    /**
+     * @param maxBatchedTokens token budget per iteration ({@code max_num_batched_tokens}: 8192 offline, 2048 server)
+     * @param maxNumSeqs       cap on running requests ({@code max_num_seqs})
+     */
+    public FcfsVllmPolicy(final int maxBatchedTokens, final int maxNumSeqs) {
+        this.maxBatchedTokens = maxBatchedTokens;
+        this.maxNumSeqs = maxNumSeqs;
+    }
+
+    @Override
+    public String name() {
+        return "fcfs-vllm";
+    }
+
+    @Override
+    public Decision decide(final SchedulerView view) {
+        final DecisionBuilder batch = new DecisionBuilder(view);
+        int budget = maxBatchedTokens;
+        final List<SeqView> active = new ArrayList<>(view.running());
+        boolean allRunningScheduled = true;
+        boolean partialChunk = false;
+
+        // First, the running requests.
+        int i = 0;
+        while (i < active.size()) {
+            if (budget <= 0) {
+                allRunningScheduled = false;
+                break;
+            }
+            final SeqView seq = active.get(i);
+            final int tokens = Math.min(seq.pendingTokens(), budget);
+            boolean scheduled = false;
+            boolean preemptedSelf = false;
+            while (!scheduled) {
+                if (batch.tryAdd(seq, tokens)) {
+                    scheduled = true;
+                } else {
+                    final SeqView victim = active.remove(active.size() - 1);
+                    batch.preempt(victim, false);
+                    if (victim == seq) {
+                        preemptedSelf = true;
+                        break;
+                    }
+                }
+            }
+            if (preemptedSelf) {
+                break;
+            }
+            budget -= tokens;
+            partialChunk |= tokens < seq.pendingTokens();
+            i++;
+        }
+
+        // Next, the waiting requests, only if this step preempted nothing.
+        boolean admissionStoppedByBudget = false;
+        if (batch.nothingPreempted()) {
+            int runningCount = active.size();
+            for (final SeqView seq : view.waiting()) {
+                if (runningCount >= maxNumSeqs) {
+                    break;
+                }
+                if (budget <= 0) {
+                    admissionStoppedByBudget = true;
+                    break;
+                }
+                final int tokens = Math.min(seq.pendingTokens(), budget);
+                if (!batch.tryAdd(seq, tokens)) {
+                    break;
+                }
+                budget -= tokens;
+                partialChunk |= tokens < seq.pendingTokens();
+                runningCount++;
+            }
+        }
+
+        // Were we asked again after this iteration with no arrival and no completion, we would answer
+        // "decode the same set" exactly when everything scheduled finishes its prompt now, nobody was
+        // left out for lack of budget, and nothing was preempted (blocks only get scarcer while decoding).
+        final boolean steady = batch.nothingPreempted() && allRunningScheduled && !partialChunk && !admissionStoppedByBudget;
+        return batch.build(steady ? Integer.MAX_VALUE : 0, Long.MAX_VALUE);
+    }
+}
