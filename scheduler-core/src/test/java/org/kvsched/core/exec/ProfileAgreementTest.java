@@ -171,7 +171,7 @@ class ProfileAgreementTest {
         final ErrorStats pre = new ErrorStats();
         final ErrorStats preTp2 = new ErrorStats();
         for (final String[] row : t.rows()) {
-            final boolean decode = CsvTable.cell(row, phase).toLowerCase().startsWith("decode");
+            final boolean decode = CsvTable.cell(row, phase).toLowerCase(java.util.Locale.ROOT).startsWith("decode");
             final int tpv = CsvTable.integer(row, tp);
             final int b = CsvTable.integer(row, batch);
             final int c = CsvTable.integer(row, chunk);
