@@ -208,6 +208,14 @@ public final class Scheduler {
                 + MAX_PREEMPT_ONLY_ROUNDS + " times in a row on replica " + replicaId);
     }
 
+    /**
+     * What the policy would decide now, without applying it (no state changes): for benchmarks of the
+     * decision cost and for inspection.
+     */
+    public Decision previewDecision() {
+        return policy.decide(view);
+    }
+
     private void applyPreemptions(final Decision decision, final long nowUs) {
         for (final Decision.Preemption p : decision.preemptions()) {
             final Sequence seq = active.get(p.requestId());
