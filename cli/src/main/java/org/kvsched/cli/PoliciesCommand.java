@@ -1,0 +1,24 @@
+package org.kvsched.cli;
+
+import org.kvsched.core.policy.ParamSpec;
+import org.kvsched.core.policy.PolicyKind;
+
+import picocli.CommandLine.Command;
+
+/** {@code kvsched policies}: what can be passed to --policy. */
+@Command(name = "policies", mixinStandardHelpOptions = true, description = "List the registered policies with their parameters.")
+final class PoliciesCommand implements Runnable {
+
+    @Override
+    public void run() {
+        for (final PolicyKind kind : PolicyKind.values()) {
+            System.out.println(kind.policyName() + (kind.needsLengths() ? "  [uses predicted lengths]" : ""));
+            System.out.println("    " + kind.description());
+            for (final ParamSpec p : kind.params()) {
+                System.out.printf("    %-26s default %-8s %s%n", p.name(), p.defaultValue(), p.description());
+            }
+        }
+        System.out.println();
+        System.out.println("Pass parameters as --policy NAME:key=value,key=value (or policy.NAME.key=value in a properties file).");
+    }
+}
