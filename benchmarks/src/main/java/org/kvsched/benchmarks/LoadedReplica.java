@@ -43,7 +43,7 @@ final class LoadedReplica {
     private static final long FILL_SEED = 0x6B7673636865644CL;
     private static final long QUEUE_SEED = 0x6B76736368656451L;
     private static final long POLICY_SEED = 1L;
-    /** Far more than any baseline needs (about a hundred steps); a policy that never settles fails loudly. */
+    /** Far more than any baseline needs (100 to 300 steps); a policy that never settles fails loudly. */
     private static final int MAX_FILL_STEPS = 100_000;
 
     private final Scheduler scheduler;
@@ -66,15 +66,26 @@ final class LoadedReplica {
      * @param waiting    number of waiting requests to leave in the queue, &gt;= 1
      */
     static LoadedReplica build(final String policyName, final int waiting) {
-        if (waiting < 1) {
-            throw new IllegalArgumentException("waiting must be >= 1, got " + waiting);
-        }
         final ModelProfile model = ModelCatalog.byName(MODEL);
         // No workload in the context: a future policy that derives its parameters from workload statistics
         // will fail here with its own message, and then needs a Workload passed in.
         final PolicyContext context = new PolicyContext(model.timeModel(), model.kvCapacityTokens(),
                 model.blockSize(), POLICY_SEED);
-        final Policy policy = PolicyKind.byName(policyName).create(Map.of(), context);
+        return build(PolicyKind.byName(policyName).create(Map.of(), context), waiting);
+    }
+
+    /**
+     * Builds the state for any policy instance (for experiments with policies outside the registry).
+     *
+     * @param policy  a fresh policy; it is asked during the fill, so its internal state, if any, is that of the fill
+     * @param waiting number of waiting requests to leave in the queue, &gt;= 1
+     */
+    static LoadedReplica build(final Policy policy, final int waiting) {
+        if (waiting < 1) {
+            throw new IllegalArgumentException("waiting must be >= 1, got " + waiting);
+        }
+        final String policyName = policy.name();
+        final ModelProfile model = ModelCatalog.byName(MODEL);
         final Set<Long> runningIds = new HashSet<>();
         final Scheduler scheduler = new Scheduler(0, policy, model.kvCapacityTokens(), model.blockSize(),
                 LengthPredictor.oracle(), event -> track(runningIds, event));
