@@ -19,6 +19,17 @@ public interface Service extends AutoCloseable {
     /** The error that stopped the service, or null while it is healthy. */
     Throwable failure();
 
+    /**
+     * For a service with a finite job (the arrivals producer, the metrics sink): waits until the job
+     * is done. Long-running services never finish and return false after the wait.
+     *
+     * @return true if the job is done
+     */
+    default boolean awaitDone(final long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return false;
+    }
+
     /** Stops the service and waits for its threads (idempotent). */
     @Override
     void close();

@@ -13,6 +13,34 @@ public final class ServiceMain {
     private ServiceMain() {
     }
 
+    /** Runs a service with a finite job until it is done or fails; returns the exit status. */
+    public static int runToCompletion(final String serviceName, final String[] args, final Function<ServiceConfig, Service> factory) {
+        final Service service;
+        try {
+            service = factory.apply(ServiceConfig.load(args, System.getenv()));
+        } catch (final IllegalArgumentException | java.io.UncheckedIOException e) {
+            System.err.println(serviceName + ": " + String.valueOf(e.getMessage()).replace('\n', ' '));
+            return 2;
+        }
+        service.start();
+        try {
+            while (!service.awaitDone(500)) {
+                if (service.failure() != null) {
+                    break;
+                }
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            service.close();
+        }
+        if (service.failure() != null) {
+            System.err.println(serviceName + ": failed: " + service.failure());
+            return 1;
+        }
+        return 0;
+    }
+
     /** Runs the service until the JVM is told to stop or the service fails; returns the exit status. */
     public static int run(final String serviceName, final String[] args, final Function<ServiceConfig, Service> factory) {
         final Service service;
