@@ -1,5 +1,8 @@
 package org.kvsched.cli.replay;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -39,7 +42,15 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setDeleteOnClose(true)
                     .build();
-            cluster.format();
+            // format() prints its bootstrap records to System.out, which is the CLI's output (tables, JSON
+            // pipes): silence it for that one call, before any service thread exists.
+            final PrintStream stdout = System.out;
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            try {
+                cluster.format();
+            } finally {
+                System.setOut(stdout);
+            }
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster);
