@@ -60,6 +60,8 @@ final class ReplicaDriver {
     private final int replicaId;
     private final Scheduler scheduler;
     private final ArrayDeque<Request> buffer = new ArrayDeque<>();
+    /** Ids accepted on this replica: a repeated id is bad input, not a reason to stop the partition. */
+    private final java.util.Set<Long> ids = new java.util.HashSet<>();
     private Outputs out = DISCARD;
     private long lastArrivalUs = NONE;
     private long decideAtUs = NONE;
@@ -111,6 +113,9 @@ final class ReplicaDriver {
         if (endOfTrace) {
             return "request " + request.id() + " arrived after the end-of-trace marker of replica " + replicaId;
         }
+        if (ids.contains(request.id())) {
+            return "request id " + request.id() + " arrived twice on replica " + replicaId;
+        }
         if (lastArrivalUs != NONE && request.arrivalUs() < lastArrivalUs) {
             return "request " + request.id() + " arrives at " + request.arrivalUs() + " us, before the previous arrival at "
                     + lastArrivalUs + " us on replica " + replicaId + " (arrivals must be in time order)";
@@ -121,6 +126,7 @@ final class ReplicaDriver {
     /** Buffers an arrival accepted by {@link #rejectReason}. */
     void onArrival(final Request request) {
         buffer.addLast(request);
+        ids.add(request.id());
         lastArrivalUs = request.arrivalUs();
     }
 

@@ -40,7 +40,7 @@ import org.kvsched.stream.mapping.StreamMapping;
  * {@link #init} rebuilds the in-memory schedulers from it, so a restarted instance continues exactly
  * where the last committed transaction left off.
  *
- * <p>Bad input never blocks a partition: an arrival that does not decode or is invalid (zero lengths,
+ * <p>Bad input never blocks a partition: an arrival that does not decode or is invalid (zero lengths, repeated id,
  * out of time order, after the end marker, wrong partition) goes to {@code errors} with the reason and is
  * counted in the replica's {@link ReplicaEnd}; a report that does not decode goes to {@code errors}.
  */

@@ -194,18 +194,22 @@ class SchedulerTopologyTest {
             h.arrivals.pipeInput(0, h.arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, 0L, new RequestArrival(99L, 0L, 0, 10))));
             h.arrive(1, new Request(0, 0, 100, 5));
             h.arrive(2, new Request(1, 10, 100, 5));
-            h.end(3);
+            h.arrive(3, new Request(1, 20, 100, 5));
+            h.arrive(4, new Request(2, 5, 100, 5));
+            h.end(5);
             h.work();
             final List<String> reasons = new ArrayList<>();
             while (!h.errors.isEmpty()) {
                 reasons.add(SERDES.serde(ErrorRecord.class).deserializer().deserialize("e", h.errors.readValue()).getReason());
             }
-            assertEquals(2, reasons.size(), reasons.toString());
+            assertEquals(4, reasons.size(), reasons.toString());
             assertTrue(reasons.get(0).startsWith("undecodable arrival"), reasons.get(0));
             assertTrue(reasons.get(1).contains("prompt tokens must be >= 1"), reasons.get(1));
+            assertTrue(reasons.get(2).contains("arrived twice"), reasons.get(2));
+            assertTrue(reasons.get(3).contains("before the previous arrival"), reasons.get(3));
             final ReplicaEnd end = SERDES.serde(ReplicaEnd.class).deserializer().deserialize("x", h.ends.readValue());
             assertEquals(2, end.getFinishedRequests());
-            assertEquals(2, end.getErrors());
+            assertEquals(4, end.getErrors());
         }
     }
 
