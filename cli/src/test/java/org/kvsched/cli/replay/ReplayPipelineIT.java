@@ -146,6 +146,7 @@ class ReplayPipelineIT {
             first = new SchedulerApp(SchedulerSettings.fromConfig(base.with(Map.of("state.dir", state2.toString()))));
             first.start();
             assertTrue(sink.awaitDone(150_000), "the run did not finish after the restart: " + first.failure());
+            assertTrue(first.restoredRecords() > 0, "the restarted scheduler restored nothing from its changelog");
         } finally {
             producer.close();
             first.close();

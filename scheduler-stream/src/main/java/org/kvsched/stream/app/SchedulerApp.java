@@ -3,9 +3,11 @@ package org.kvsched.stream.app;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.schemas.service.Service;
 import org.kvsched.schemas.service.ServiceMain;
@@ -21,6 +23,7 @@ public final class SchedulerApp implements Service {
 
     private final SchedulerSettings settings;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
     private KafkaStreams streams;
 
     public SchedulerApp(final SchedulerSettings settings) {
@@ -43,11 +46,30 @@ public final class SchedulerApp implements Service {
             throw new IllegalStateException("already started");
         }
         streams = new KafkaStreams(topology(), settings.streamsProperties());
+        streams.setGlobalStateRestoreListener(new StateRestoreListener() {
+            @Override
+            public void onRestoreStart(final TopicPartition partition, final String store, final long start, final long end) {
+            }
+
+            @Override
+            public void onBatchRestored(final TopicPartition partition, final String store, final long end, final long count) {
+            }
+
+            @Override
+            public void onRestoreEnd(final TopicPartition partition, final String store, final long total) {
+                restored.addAndGet(total);
+            }
+        });
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.start();
+    }
+
+    /** Changelog records restored into the state store since start (0 on a fresh start with local state). */
+    public long restoredRecords() {
+        return restored.get();
     }
 
     /** Waits until the app is RUNNING; false on timeout or failure. */
