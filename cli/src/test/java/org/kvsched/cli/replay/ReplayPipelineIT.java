@@ -121,7 +121,7 @@ class ReplayPipelineIT {
 
     @Test
     @Timeout(180)
-    void aSchedulerRestartedMidRunRestoresFromItsChangelog() throws Exception {
+    void aSchedulerRestartedMidRunRestoresFromItsChangelogAndTheSinkWritesItsReport() throws Exception {
         final String prefix = "it-restart.";
         final PolicyConfig policy = PolicyConfig.parse("sarathi");
         final ReplayRun.Spec spec = spec(trace, policy, 1, prefix);
@@ -129,7 +129,9 @@ class ReplayPipelineIT {
         final Path state1 = Files.createTempDirectory("kvsched-it-state1");
         final Path state2 = Files.createTempDirectory("kvsched-it-state2");
         final ServiceConfig base = ServiceConfig.of(ReplayRun.serviceConfig(spec, broker.bootstrapServers(), state1));
-        final MetricsSinkApp sink = new MetricsSinkApp(base.with(Map.of("group.id", prefix + "sink")), new PrintStream(PrintStream.nullOutputStream()));
+        final Path out = Files.createTempDirectory("kvsched-it-out");
+        final MetricsSinkApp sink = new MetricsSinkApp(base.with(Map.of("group.id", prefix + "sink", "output.dir", out.toString())),
+                new PrintStream(PrintStream.nullOutputStream()));
         final WorkerApp worker = new WorkerApp(base.with(Map.of("group.id", prefix + "workers")));
         // Pace the arrivals in wall-clock time so the restart surely falls in the middle of the run.
         final ArrivalsProducerApp producer = new ArrivalsProducerApp(base.with(Map.of("speed", "40")), trace);
@@ -155,5 +157,9 @@ class ReplayPipelineIT {
         }
         final Verification.Result check = Verification.compare(inMemory(trace, policy, 1), sink.result().run().outcomes());
         assertTrue(check.identical(), check.message());
+        // The standalone sink's outputs: the HTML report and run.json with the simulate keys.
+        assertTrue(Files.exists(out.resolve("index.html")));
+        final String run = Files.readString(out.resolve("run.json"));
+        assertTrue(run.contains("\"kafka_round_trips\"") && run.contains("\"kv_util_mean\""), run);
     }
 }

@@ -28,7 +28,8 @@ import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.metrics.RunResult;
 import org.kvsched.core.metrics.Stats;
 import org.kvsched.core.metrics.Summary;
-import org.kvsched.core.report.OutcomesCsv;
+import org.kvsched.core.report.HtmlReport;
+import org.kvsched.core.report.JsonWriter;
 import org.kvsched.core.report.SummaryJson;
 import org.kvsched.metrics.aggregate.MetricsAggregator;
 import org.kvsched.schemas.avro.ErrorRecord;
@@ -45,8 +46,9 @@ import org.kvsched.schemas.topic.TopicCatalog;
  * The metrics sink: consumes {@code request-events}, {@code step-summaries}, {@code replica-ends} and
  * {@code errors}, aggregates with the core metrics code ({@link MetricsAggregator}), prints a progress
  * line every few seconds (requests done, rate, current TTFT p50/p99), and when the run is complete
- * writes {@code summary.json} (the keys of {@code simulate --json}, plus {@code errors} and
- * {@code kafka_round_trips}) and {@code requests.csv} to {@code output.dir} if set.
+ * writes to {@code output.dir}, if set, the HTML report ({@code index.html}, its {@code summary.json},
+ * the per-request CSV) and {@code run.json} (the keys of {@code simulate --json}, plus {@code errors} and
+ * {@code kafka_round_trips}).
  *
  * <p>Keys: {@code bootstrap.servers} (required), {@code group.id} (kvsched-metrics-sink),
  * {@code topic.prefix}, {@code model} and {@code kv.capacity} (for the KV capacity in the summary),
@@ -184,15 +186,19 @@ public final class MetricsSinkApp implements Service {
         try {
             final Path out = Path.of(dir);
             Files.createDirectories(out);
-            final Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put(SummaryJson.WALL_S, r.run().wallSeconds());
-            extra.put("policy", r.run().label());
-            extra.put("model", r.run().model());
-            extra.put("errors", (long) r.errors().size());
-            extra.put("kafka_round_trips", r.run().summary().plans());
-            Files.writeString(out.resolve("summary.json"), SummaryJson.toJson(r.run().summary(), extra) + System.lineSeparator());
-            OutcomesCsv.write(out.resolve("requests.csv"), r.run().outcomes());
-            progressOut.println("metrics-sink: wrote " + out.resolve("summary.json") + " and requests.csv");
+            // The HTML report (index.html with charts, its summary.json, the per-request CSV) ...
+            HtmlReport.write(out, "kvsched replay: " + r.run().label(), List.of(r.run()));
+            // ... and run.json, the flat object of `simulate --json` plus the pipeline's own figures.
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("policy", r.run().label());
+            m.put("model", r.run().model());
+            m.put("rate_scale", r.run().rateScale());
+            m.putAll(SummaryJson.toMap(r.run().summary()));
+            m.put(SummaryJson.WALL_S, r.run().wallSeconds());
+            m.put("errors", (long) r.errors().size());
+            m.put("kafka_round_trips", r.run().summary().plans());
+            Files.writeString(out.resolve("run.json"), JsonWriter.write(m) + System.lineSeparator());
+            progressOut.println("metrics-sink: wrote " + out.resolve("index.html") + " and run.json");
         } catch (final IOException e) {
             throw new UncheckedIOException("metrics-sink: cannot write to " + dir + ": " + e.getMessage(), e);
         }
