@@ -10,6 +10,8 @@ import org.kvsched.core.policy.baseline.AlphaProtectionPolicy;
 import org.kvsched.core.policy.baseline.FcfsVllmPolicy;
 import org.kvsched.core.policy.baseline.SarathiPolicy;
 import org.kvsched.core.policy.baseline.VllmV0Policy;
+import org.kvsched.core.policy.mcsf.McsfPolicy;
+import org.kvsched.core.policy.mcsf.SortedFPolicy;
 
 /**
  * The registry of policies: one constant per name, each building its policy from checked parameters.
@@ -67,6 +69,34 @@ public enum PolicyKind {
                 p.require(p.getDouble("alpha") >= 0 && p.getDouble("alpha") < 1, "alpha", "must be in [0, 1)");
                 p.require(p.getDouble("beta") > 0 && p.getDouble("beta") <= 1, "beta", "must be in (0, 1]");
                 return new AlphaProtectionPolicy("alpha-beta-clearing", p.getDouble("alpha"), p.getDouble("beta"));
+            }),
+
+    MCSF("mcsf", "Jaillet et al. MC-SF: keep running; admit shortest predicted first while projected KV fits at every predicted completion",
+            true,
+            List.of(new ParamSpec("reserve", "0", "fraction of KV capacity held back at admission, [0, 1) (0.1 in the paper's prediction-error study)")),
+            (p, ctx) -> {
+                p.require(p.getDouble("reserve") >= 0 && p.getDouble("reserve") < 1, "reserve", "must be in [0, 1)");
+                return new McsfPolicy("mcsf", true, p.getDouble("reserve"), ctx.kvCapacityTokens());
+            }),
+
+    MC_BENCHMARK("mc-benchmark", "Jaillet et al. MC-Benchmark: MC-SF's future-memory check with FCFS order",
+            true,
+            List.of(new ParamSpec("reserve", "0", "fraction of KV capacity held back at admission, [0, 1)")),
+            (p, ctx) -> {
+                p.require(p.getDouble("reserve") >= 0 && p.getDouble("reserve") < 1, "reserve", "must be in [0, 1)");
+                return new McsfPolicy("mc-benchmark", false, p.getDouble("reserve"), ctx.kvCapacityTokens());
+            }),
+
+    SORTED_F("sorted-f", "Wang, Ye, Zhou Sorted-F: next batch = feasible set minimising sum(o)/|X|^2, members start when KV allows",
+            true,
+            List.of(new ParamSpec("reserve", "0", "fraction of KV capacity held back at admission, [0, 1)"),
+                    new ParamSpec("work-conserving", "true", "start next-batch members as soon as they fit (false: only on an empty cache)"),
+                    new ParamSpec("max-skips", "64", "misfits the batch search skips before it stops, >= 0")),
+            (p, ctx) -> {
+                p.require(p.getDouble("reserve") >= 0 && p.getDouble("reserve") < 1, "reserve", "must be in [0, 1)");
+                p.require(p.getInt("max-skips") >= 0, "max-skips", "must be >= 0");
+                return new SortedFPolicy(p.getDouble("reserve"), p.getBoolean("work-conserving"), p.getInt("max-skips"),
+                        ctx.kvCapacityTokens());
             });
 
     private final String policyName;
