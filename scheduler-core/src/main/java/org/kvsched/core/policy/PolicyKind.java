@@ -9,7 +9,13 @@ import java.util.stream.Collectors;
 import org.kvsched.core.policy.baseline.AlphaProtectionPolicy;
 import org.kvsched.core.policy.baseline.FcfsVllmPolicy;
 import org.kvsched.core.policy.baseline.SarathiPolicy;
+import org.kvsched.core.exec.UnitTimeModel;
+import org.kvsched.core.model.Request;
 import org.kvsched.core.policy.baseline.VllmV0Policy;
+import org.kvsched.core.policy.hindsight.HindsightOptPolicy;
+import org.kvsched.core.policy.hindsight.HindsightProblem;
+import org.kvsched.core.policy.hindsight.HindsightSolution;
+import org.kvsched.core.policy.hindsight.HindsightSolvers;
 import org.kvsched.core.policy.mcsf.McsfPolicy;
 import org.kvsched.core.policy.mcsf.SortedFPolicy;
 
@@ -97,21 +103,66 @@ public enum PolicyKind {
                 p.require(p.getInt("max-skips") >= 0, "max-skips", "must be >= 0");
                 return new SortedFPolicy(p.getDouble("reserve"), p.getBoolean("work-conserving"), p.getInt("max-skips"),
                         ctx.kvCapacityTokens());
-            });
+            }),
+
+    HINDSIGHT_OPT("hindsight-opt", "offline optimum (Jaillet et al. IP, CP-SAT) replayed; needs the whole workload, the unit model, "
+            + "one replica; not for the Kafka pipeline (--verify)",
+            true,
+            List.of(new ParamSpec("time-limit-s", "10", "solver wall-clock limit, seconds (the best schedule found is replayed)"),
+                    new ParamSpec("max-requests", "400", "refuse larger workloads (the IP grows with requests x outputs)")),
+            (p, ctx) -> {
+                p.require(p.getDouble("time-limit-s") > 0, "time-limit-s", "must be > 0");
+                p.require(p.getInt("max-requests") >= 1, "max-requests", "must be >= 1");
+                if (ctx.workload() == null) {
+                    throw new IllegalArgumentException("policy.hindsight-opt: needs the whole workload in advance (an offline "
+                            + "policy); run it in the in-memory simulator, not the Kafka pipeline");
+                }
+                if (!(ctx.timeModel() instanceof UnitTimeModel)) {
+                    throw new IllegalArgumentException("policy.hindsight-opt: needs the unit time model (model 'unit'): "
+                            + "the integer program counts time in iterations");
+                }
+                final List<Request> reqs = ctx.workload().requests();
+                if (reqs.size() > p.getInt("max-requests")) {
+                    throw new IllegalArgumentException("policy.hindsight-opt.max-requests: the workload has " + reqs.size()
+                            + " requests, more than " + p.getInt("max-requests"));
+                }
+                final HindsightProblem problem = HindsightProblem.of(reqs, ctx.kvCapacityTokens(), ctx.blockSize(),
+                        UnitTimeModel.UNIT_MICROS);
+                final HindsightSolution solution = HindsightSolvers.best().solve(problem, p.getDouble("time-limit-s"),
+                        problem.greedyStarts(true));
+                return new HindsightOptPolicy(reqs, solution, UnitTimeModel.UNIT_MICROS);
+            }, true);
 
     private final String policyName;
     private final String description;
     private final boolean needsLengths;
     private final List<ParamSpec> params;
     private final BiFunction<PolicyParams, PolicyContext, Policy> factory;
+    private final boolean offline;
 
     PolicyKind(final String policyName, final String description, final boolean needsLengths,
                final List<ParamSpec> params, final BiFunction<PolicyParams, PolicyContext, Policy> factory) {
+        this(policyName, description, needsLengths, params, factory, false);
+    }
+
+    PolicyKind(final String policyName, final String description, final boolean needsLengths,
+               final List<ParamSpec> params, final BiFunction<PolicyParams, PolicyContext, Policy> factory,
+               final boolean offline) {
         this.policyName = policyName;
         this.description = description;
         this.needsLengths = needsLengths;
         this.params = params;
         this.factory = factory;
+        this.offline = offline;
+    }
+
+    /**
+     * True for an offline policy: it is built from the whole workload in advance (PolicyContext.workload),
+     * runs only in the in-memory simulator, is excluded from the Kafka pipeline's {@code --verify}, and the
+     * contract suite skips it (its own tests cover it on instances it can solve).
+     */
+    public boolean offline() {
+        return offline;
     }
 
     /** The registry name (the value of {@code policy=}). */

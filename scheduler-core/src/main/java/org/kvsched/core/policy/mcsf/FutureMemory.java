@@ -21,7 +21,7 @@ import java.util.Arrays;
  * costs O(P + B). Units: tokens for {@code base}, iterations for {@code r} and {@code tau}, blocks for
  * memory and the limit. Not thread-safe; a scratch object of one decision.
  */
-final class FutureMemory {
+public final class FutureMemory {
 
     private final int blockSize;
     private final long limitBlocks;
@@ -39,20 +39,20 @@ final class FutureMemory {
      * @param blockSize   tokens per KV block
      * @param limitBlocks memory the batch may use at any iteration, blocks
      */
-    FutureMemory(final int blockSize, final long limitBlocks) {
+    public FutureMemory(final int blockSize, final long limitBlocks) {
         this.blockSize = blockSize;
         this.limitBlocks = limitBlocks;
     }
 
-    long limitBlocks() {
+    public long limitBlocks() {
         return limitBlocks;
     }
 
-    int members() {
+    public int members() {
         return members;
     }
 
-    long blocksFor(final long tokens) {
+    public long blocksFor(final long tokens) {
         return (tokens + blockSize - 1) / blockSize;
     }
 
@@ -64,7 +64,7 @@ final class FutureMemory {
      * @param r    predicted remaining output tokens of each member, &gt;= 1
      * @param n    number of members in the arrays
      */
-    void load(final long[] base, final int[] r, final int n) {
+    public void load(final long[] base, final int[] r, final int n) {
         if (members != 0) {
             throw new IllegalStateException("load on a non-empty projection");
         }
@@ -117,7 +117,7 @@ final class FutureMemory {
     }
 
     /** Memory of the current members during iteration {@code tau}, blocks. */
-    long memoryAt(final int tau) {
+    public long memoryAt(final int tau) {
         long sum = 0;
         for (int j = 0; j < members; j++) {
             if (memberLast[j] >= tau) {
@@ -128,7 +128,7 @@ final class FutureMemory {
     }
 
     /** True if a candidate started now keeps the batch within the limit at every future iteration. */
-    boolean fits(final long base, final int r) {
+    public boolean fits(final long base, final int r) {
         return fitsShifted(base, r, 0);
     }
 
@@ -138,7 +138,7 @@ final class FutureMemory {
      * absolute iterations; only points at or after {@code shift} matter, and the caller guarantees that no
      * member's last iteration is before {@code shift}.
      */
-    boolean fitsShifted(final long base, final int r, final int shift) {
+    public boolean fitsShifted(final long base, final int r, final int shift) {
         final int end = shift + r - 1;
         for (int p = 0; p < points && pointIter[p] <= end; p++) {
             final int t = pointIter[p];
@@ -153,7 +153,7 @@ final class FutureMemory {
     }
 
     /** Adds a member (the caller has checked it with {@link #fits} or admits it regardless). */
-    void add(final long base, final int r) {
+    public void add(final long base, final int r) {
         if (r < 1) {
             throw new IllegalArgumentException("remaining output must be >= 1, got " + r);
         }
@@ -179,12 +179,12 @@ final class FutureMemory {
     }
 
     /** Earliest last iteration among the members (Integer.MAX_VALUE when empty). */
-    int firstCompletion() {
+    public int firstCompletion() {
         return points == 0 ? Integer.MAX_VALUE : pointIter[0];
     }
 
     /** Largest projected memory over all future iterations, blocks (0 when empty). */
-    long peak() {
+    public long peak() {
         long max = 0;
         for (int p = 0; p < points; p++) {
             max = Math.max(max, pointMem[p]);
