@@ -32,8 +32,8 @@ import org.kvsched.core.policy.hindsight.HindsightSolver;
  *
  * <p>Differences from the paper's IP (binary x_{i,t} per start slot, Gurobi): same feasible set and objective,
  * a scheduling (interval) encoding instead of a time-indexed one; the solve is limited in time and reports
- * the best schedule with CP-SAT's proven bound (max with the area bound). Nondeterministic in time-limited
- * runs (parallel search); proven optima are unique in value.
+ * the best schedule with CP-SAT's proven bound (max with the area bound). The limit is CP-SAT's deterministic
+ * time with interleaved subsolvers, so results do not depend on the machine's speed or load.
  */
 public final class CpSatHindsightSolver implements HindsightSolver {
 
@@ -114,8 +114,11 @@ public final class CpSatHindsightSolver implements HindsightSolver {
         model.minimize(sum);
 
         final CpSolver solver = new CpSolver();
-        solver.getParameters().setMaxTimeInSeconds(timeLimitSeconds);
-        solver.getParameters().setNumWorkers(Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())));
+        // Deterministic: the subsolvers are interleaved in one thread and the limit is CP-SAT's deterministic
+        // time (work units close to seconds), so a run gives the same answer on any machine, at any load.
+        solver.getParameters().setMaxDeterministicTime(timeLimitSeconds);
+        solver.getParameters().setInterleaveSearch(true);
+        solver.getParameters().setNumWorkers(8);
         solver.getParameters().setRandomSeed(1);
         final CpSolverStatus status = solver.solve(model);
         final double secs = (System.nanoTime() - t0) / 1e9;

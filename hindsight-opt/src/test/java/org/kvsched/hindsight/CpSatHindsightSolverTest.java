@@ -57,9 +57,11 @@ class CpSatHindsightSolverTest {
         final SplittableRandom rng = new SplittableRandom(8);
         final int m = 40;
         final HindsightProblem p = random(rng, 50, m, 1, true);
-        final HindsightSolution sat = new CpSatHindsightSolver().solve(p, 5, null);
         final long greedy = p.totalLatency(p.greedyStarts(true));
-        assertTrue(sat.totalLatency() <= greedy);
+        final HindsightSolution ls = new org.kvsched.core.policy.hindsight.LocalSearchSolver(1, 20_000).solve(p, 0, null);
+        System.out.printf("local search: %d in %.2f s%n", ls.totalLatency(), ls.seconds());
+        final HindsightSolution sat = new CpSatHindsightSolver().solve(p, 5, ls.starts());
+        assertTrue(sat.totalLatency() <= ls.totalLatency() && ls.totalLatency() <= greedy);
         assertTrue(sat.lowerBound() <= sat.totalLatency());
         assertTrue(sat.lowerBound() >= AreaLowerBound.totalLatency(p));
         System.out.printf("paper-sized instance: greedy %d, cp-sat %d, bound %d, optimal %s, %.2f s%n", greedy,

@@ -108,7 +108,9 @@ public enum PolicyKind {
     HINDSIGHT_OPT("hindsight-opt", "offline optimum (Jaillet et al. IP, CP-SAT) replayed; needs the whole workload, the unit model, "
             + "one replica; not for the Kafka pipeline (--verify)",
             true,
-            List.of(new ParamSpec("time-limit-s", "10", "solver wall-clock limit, seconds (the best schedule found is replayed)"),
+            List.of(new ParamSpec("time-limit-s", "1", "CP-SAT limit in deterministic seconds (about 10 s of wall time on 2 cores); "
+                            + "the best schedule found (local search, then CP-SAT) is replayed"),
+                    new ParamSpec("evaluations", "20000", "schedules the local search decodes before CP-SAT, >= 0"),
                     new ParamSpec("max-requests", "400", "refuse larger workloads (the IP grows with requests x outputs)")),
             (p, ctx) -> {
                 p.require(p.getDouble("time-limit-s") > 0, "time-limit-s", "must be > 0");
@@ -128,8 +130,9 @@ public enum PolicyKind {
                 }
                 final HindsightProblem problem = HindsightProblem.of(reqs, ctx.kvCapacityTokens(), ctx.blockSize(),
                         UnitTimeModel.UNIT_MICROS);
-                final HindsightSolution solution = HindsightSolvers.best().solve(problem, p.getDouble("time-limit-s"),
-                        problem.greedyStarts(true));
+                p.require(p.getInt("evaluations") >= 0, "evaluations", "must be >= 0");
+                final HindsightSolution solution = HindsightSolvers.solve(problem, p.getDouble("time-limit-s"),
+                        p.getInt("evaluations"));
                 return new HindsightOptPolicy(reqs, solution, UnitTimeModel.UNIT_MICROS);
             }, true);
 
