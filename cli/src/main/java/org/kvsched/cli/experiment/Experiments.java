@@ -13,7 +13,8 @@ public final class Experiments {
     public static List<Experiment> all() {
         return List.of(
                 new org.kvsched.cli.experiment.mcsf.McsfSyntheticExperiment(),
-                new org.kvsched.cli.experiment.mcsf.McsfTraceExperiment());
+                new org.kvsched.cli.experiment.mcsf.McsfTraceExperiment(),
+                new org.kvsched.cli.experiment.replay.AzureReplayExperiment());
     }
 
     /** Looks one up; fails with one line listing the valid names. */
