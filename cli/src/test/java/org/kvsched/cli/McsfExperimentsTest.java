@@ -56,4 +56,32 @@ class McsfExperimentsTest {
             assertEquals(1 - sf / bench, num(m, "reduction_" + level), 1e-9);
         }
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void azureReplayQuick(@TempDir final Path dir) throws Exception {
+        final Path conv = SharedData.require("data/traces/AzureLLMInferenceTrace_conv.csv");
+        SharedData.require("data/traces/AzureLLMInferenceTrace_code.csv");
+        final Path shared = conv.getParent().getParent().getParent();
+        final Path json = dir.resolve("replay.json");
+        final CliRunner.Result r = CliRunner.run("experiment", "azure-replay", "--quick", "--shared", shared.toString(),
+                "--json", json.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        final Map<String, Object> m = JsonReader.parseObject(Files.readString(json));
+        final java.util.List<Object> runs = (java.util.List<Object>) m.get("runs");
+        final java.util.List<Object> policies = (java.util.List<Object>) m.get("policies");
+        assertTrue(!policies.contains("hindsight-opt") && policies.contains("mcsf") && policies.contains("fcfs-vllm"));
+        // 2 traces x 2 models x 2 rate scales x every online policy.
+        assertEquals(8 * policies.size(), runs.size());
+        for (final Object o : runs) {
+            final Map<String, Object> run = (Map<String, Object>) o;
+            assertEquals(num(run, "requests"), num(run, "completed"), run.toString());
+            final Map<String, Object> e2e = (Map<String, Object>) run.get("e2e_s");
+            final Map<String, Object> ttft = (Map<String, Object>) run.get("ttft_s");
+            assertTrue(num(e2e, "p99") >= num(e2e, "p50") && num(e2e, "mean") >= num(ttft, "mean"), run.toString());
+            final double kv = num(run, "kv_util_mean");
+            assertTrue(kv > 0 && kv <= 1, run.toString());
+            assertTrue(num(run, "throughput_tokens_per_s") > 0);
+        }
+    }
 }

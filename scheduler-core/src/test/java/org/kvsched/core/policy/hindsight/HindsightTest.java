@@ -104,6 +104,26 @@ class HindsightTest {
     }
 
     @Test
+    void localSearchIsFeasibleNoWorseThanMcsfAndUsuallyOptimalOnTinyInstances() {
+        final SplittableRandom rng = new SplittableRandom(17);
+        int optimal = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            final int kv = rng.nextInt(8, 16);
+            final List<Request> reqs = tiny(rng, rng.nextInt(3, 8), kv, trial % 2 == 0);
+            final HindsightProblem p = HindsightProblem.of(reqs, kv, 1, UnitTimeModel.UNIT_MICROS);
+            final HindsightSolution ls = new LocalSearchSolver(1, 3000).solve(p, 0, null);
+            assertEquals(ls.totalLatency(), p.totalLatency(ls.starts()));
+            assertTrue(ls.totalLatency() <= p.totalLatency(p.greedyStarts(true)));
+            final long opt = new ExhaustiveSolver().solve(p, 10, null).totalLatency();
+            assertTrue(ls.totalLatency() >= opt);
+            if (ls.totalLatency() == opt) {
+                optimal++;
+            }
+        }
+        assertTrue(optimal >= 36, "local search optimal on only " + optimal + "/40 tiny instances");
+    }
+
+    @Test
     void blockSizeAboveOneIsCountedAsTheMechanismDoes() {
         final SplittableRandom rng = new SplittableRandom(9);
         for (int trial = 0; trial < 20; trial++) {
