@@ -10,6 +10,7 @@ import org.kvsched.core.policy.baseline.AlphaProtectionPolicy;
 import org.kvsched.core.policy.baseline.FcfsVllmPolicy;
 import org.kvsched.core.policy.baseline.SarathiPolicy;
 import org.kvsched.core.policy.baseline.VllmV0Policy;
+import org.kvsched.core.policy.wait.WaitFactory;
 
 /**
  * The registry of policies: one constant per name, each building its policy from checked parameters.
@@ -67,7 +68,13 @@ public enum PolicyKind {
                 p.require(p.getDouble("alpha") >= 0 && p.getDouble("alpha") < 1, "alpha", "must be in [0, 1)");
                 p.require(p.getDouble("beta") > 0 && p.getDouble("beta") <= 1, "beta", "must be in (0, 1]");
                 return new AlphaProtectionPolicy("alpha-beta-clearing", p.getDouble("alpha"), p.getDouble("beta"));
-            });
+            }),
+
+    WAIT("wait", "Ao et al. WAIT: per-type thresholds from the fluid equilibrium; a type starts only when n_j of it wait",
+            true, WaitFactory.WAIT_PARAMS, WaitFactory::wait),
+
+    NESTED_WAIT("nested-wait", "Ao et al. Nested WAIT: decode segments entered in threshold groups, safety buffer, unknown lengths",
+            false, WaitFactory.NESTED_PARAMS, WaitFactory::nested);
 
     private final String policyName;
     private final String description;

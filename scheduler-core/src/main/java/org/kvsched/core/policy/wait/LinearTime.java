@@ -1,0 +1,137 @@
+package org.kvsched.core.policy.wait;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.kvsched.core.exec.BatchShape;
+import org.kvsched.core.exec.ExecutionTimeModel;
+import org.kvsched.core.exec.LinearKvModel;
+import org.kvsched.core.exec.PrefillChunk;
+import org.kvsched.core.exec.UnitTimeModel;
+
+/**
+ * The fluid model's iteration time {@code tau = d0 + d1 * KV} (arXiv 2504.11320, section 1.2), KV being the
+ * tokens of the requests in the batch as {@link LinearKvModel} counts them.
+ *
+ * <p>How the coefficients are obtained ({@link #of}): {@link LinearKvModel} gives them exactly;
+ * {@link UnitTimeModel} is {@code d0 = 1 s, d1 = 0}; any other model (the Vidur component model and its
+ * surrogate) is <em>linearised along the fluid ray</em> [R]: we build the batches WAIT itself runs, one
+ * prefill of each type plus one decode at each of its stages, {@code n_j} copies per stage with
+ * {@code n_j} proportional to the type's rate, at 12 sizes from one request per stage up to the size whose
+ * KV fills the capacity, and take the least-squares line of iteration time against batch KV. For the
+ * linear surrogate this line is exact (time is linear in the counts); for the component model it averages
+ * the weight-read floor of small batches into {@code d0} and prices a prefill token at its compute cost
+ * spread over the type's KV mass, which the paper's {@code d1} cannot express otherwise.
+ *
+ * @param d0Seconds         fixed cost per iteration, seconds, &gt;= 0
+ * @param d1SecondsPerToken cost per KV token of the batch, seconds per token, &gt;= 0
+ * @param how               one line saying where the numbers come from
+ */
+public record LinearTime(double d0Seconds, double d1SecondsPerToken, String how) {
+
+    /** Batch sizes (points) of the least-squares fit. */
+    static final int FIT_POINTS = 12;
+
+    public LinearTime {
+        if (!(d0Seconds >= 0) || !(d1SecondsPerToken >= 0) || !Double.isFinite(d0Seconds) || !Double.isFinite(d1SecondsPerToken)) {
+            throw new IllegalArgumentException("d0 and d1 must be finite and >= 0: d0=" + d0Seconds + " d1=" + d1SecondsPerToken);
+        }
+    }
+
+    /** Iteration time of a batch holding {@code kvTokens} KV tokens, seconds. */
+    public double iterationSeconds(final double kvTokens) {
+        return d0Seconds + d1SecondsPerToken * kvTokens;
+    }
+
+    /**
+     * The coefficients for a time model serving the given type mix on a replica of the given capacity.
+     *
+     * @param model            the execution-time model
+     * @param types            the type mix (rates give the direction of the fitted batches)
+     * @param capacityTokens   KV capacity, tokens (the largest fitted batch fills it)
+     */
+    public static LinearTime of(final ExecutionTimeModel model, final List<RequestType> types, final long capacityTokens) {
+        if (model instanceof LinearKvModel lin) {
+            return new LinearTime(lin.d0Ms() / 1000.0, lin.d1MsPerToken() / 1000.0, "linear model coefficients");
+        }
+        if (model instanceof UnitTimeModel) {
+            return new LinearTime(UnitTimeModel.UNIT_MICROS / 1e6, 0.0, "unit model: 1 s per iteration");
+        }
+        return fitAlongRay(model, types, capacityTokens);
+    }
+
+    private static LinearTime fitAlongRay(final ExecutionTimeModel model, final List<RequestType> types, final long capacityTokens) {
+        double maxRate = 0;
+        double massPerUnit = 0;
+        for (final RequestType t : types) {
+            maxRate = Math.max(maxRate, t.ratePerSecond());
+        }
+        if (!(maxRate > 0)) {
+            throw new IllegalArgumentException("cannot linearise the time model: no type has a positive rate");
+        }
+        for (final RequestType t : types) {
+            massPerUnit += t.ratePerSecond() / maxRate * t.kvMass();
+        }
+        // Scale x: the type with the highest rate has x requests per stage; the largest batch fills the KV.
+        final double xMax = Math.max(1.0, capacityTokens / massPerUnit);
+        final List<double[]> points = new ArrayList<>();
+        double previousX = -1;
+        for (int i = 0; i < FIT_POINTS; i++) {
+            final double x = Math.round(Math.pow(xMax, i / (double) (FIT_POINTS - 1)) * 1000) / 1000.0;
+            if (x <= previousX) {
+                continue;
+            }
+            previousX = x;
+            final List<PrefillChunk> prefills = new ArrayList<>();
+            int decodes = 0;
+            long context = 0;
+            double kv = 0;
+            for (final RequestType t : types) {
+                final int n = (int) Math.round(x * t.ratePerSecond() / maxRate);
+                if (n == 0) {
+                    continue;
+                }
+                final int l = (int) Math.max(1, Math.round(t.promptTokens()));
+                for (int c = 0; c < n; c++) {
+                    prefills.add(new PrefillChunk(l, 0));
+                }
+                final int o = t.outputTokens();
+                decodes += n * (o - 1);
+                // Decode stages i = 1..o-1 attend to l + i tokens each.
+                context += (long) n * ((long) (o - 1) * l + (long) (o - 1) * o / 2);
+                kv += n * RequestType.kvMass(l, o);
+            }
+            if (kv == 0) {
+                continue;
+            }
+            final double seconds = model.iterationMicros(new BatchShape(prefills, decodes, context)) / 1e6;
+            points.add(new double[] {kv, seconds});
+        }
+        if (points.size() == 1) {
+            final double[] p = points.get(0);
+            return new LinearTime(0.0, p[1] / p[0], "one-point fit (proportional) of " + model.getClass().getSimpleName());
+        }
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (final double[] p : points) {
+            sx += p[0];
+            sy += p[1];
+            sxx += p[0] * p[0];
+            sxy += p[0] * p[1];
+        }
+        final int n = points.size();
+        double d1 = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+        double d0 = (sy - d1 * sx) / n;
+        if (d0 < 0) {
+            // A convex model can push the intercept below 0; keep the line through the origin instead.
+            d0 = 0;
+            d1 = sxy / sxx;
+        }
+        d1 = Math.max(0, d1);
+        return new LinearTime(d0, d1, String.format(java.util.Locale.ROOT,
+                "least-squares line of %s along the fluid batch mix, %d batches up to %.0f KV tokens",
+                model.getClass().getSimpleName(), n, points.get(n - 1)[0]));
+    }
+}
