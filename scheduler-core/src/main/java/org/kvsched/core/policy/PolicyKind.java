@@ -10,6 +10,9 @@ import org.kvsched.core.policy.baseline.AlphaProtectionPolicy;
 import org.kvsched.core.policy.baseline.FcfsVllmPolicy;
 import org.kvsched.core.policy.baseline.SarathiPolicy;
 import org.kvsched.core.policy.baseline.VllmV0Policy;
+import org.kvsched.core.policy.gsa.FcfsRestartPolicy;
+import org.kvsched.core.policy.gsa.GeometricSlicingPolicy;
+import org.kvsched.core.policy.gsa.GsaFactory;
 import org.kvsched.core.policy.wait.WaitFactory;
 
 /**
@@ -74,7 +77,19 @@ public enum PolicyKind {
             true, WaitFactory.WAIT_PARAMS, WaitFactory::wait),
 
     NESTED_WAIT("nested-wait", "Ao et al. Nested WAIT: decode segments entered in threshold groups, safety buffer, unknown lengths",
-            false, WaitFactory.NESTED_PARAMS, WaitFactory::nested);
+            false, WaitFactory.NESTED_PARAMS, WaitFactory::nested),
+
+    GSA("gsa", "Feng et al. GSA: geometric slices in a staggered pipeline; unfinished jobs restart with a longer slice",
+            false, GsaFactory.GSA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GSA, p, ctx)),
+
+    GBA("gba", "Feng et al. GBA: geometric length classes, shortest class first, each a staggered pipeline",
+            true, GsaFactory.GBA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GBA, p, ctx)),
+
+    GBA_D("gba-d", "Feng et al. GBA-D: GBA that starts jobs early into memory freed by early finishers",
+            true, GsaFactory.GBA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GBA_D, p, ctx)),
+
+    FCFS_RESTART("fcfs-restart", "GSA paper's vLLM-style baseline: FCFS admission, on overflow restart the newest from scratch",
+            false, List.of(), (p, ctx) -> new FcfsRestartPolicy());
 
     private final String policyName;
     private final String description;

@@ -15,10 +15,10 @@ import org.kvsched.core.exec.UnitTimeModel;
  *
  * <p>How the coefficients are obtained ({@link #of}): {@link LinearKvModel} gives them exactly;
  * {@link UnitTimeModel} is {@code d0 = 1 s, d1 = 0}; any other model (the Vidur component model and its
- * surrogate) is <em>linearised along the fluid ray</em> [R]: we build the batches WAIT itself runs, one
- * prefill of each type plus one decode at each of its stages, {@code n_j} copies per stage with
- * {@code n_j} proportional to the type's rate, at 12 sizes from one request per stage up to the size whose
- * KV fills the capacity, and take the least-squares line of iteration time against batch KV. For the
+ * surrogate) is <em>linearised along the fluid ray</em> [R]: we build batches with the equilibrium's
+ * composition (type j contributes requests in proportion to {@code lambda_j o_j}, spread evenly over its
+ * stages, stage 0 being a whole-prompt prefill), at 12 sizes from 1 request up to the size whose KV fills
+ * the capacity, and take the least-squares line of iteration time against batch KV. For the
  * linear surrogate this line is exact (time is linear in the counts); for the component model it averages
  * the weight-read floor of small batches into {@code d0} and prices a prefill token at its compute cost
  * spread over the type's KV mass, which the paper's {@code d1} cannot express otherwise.
@@ -61,45 +61,46 @@ public record LinearTime(double d0Seconds, double d1SecondsPerToken, String how)
     }
 
     private static LinearTime fitAlongRay(final ExecutionTimeModel model, final List<RequestType> types, final long capacityTokens) {
-        double maxRate = 0;
-        double massPerUnit = 0;
+        // Share of the batch's requests per type at the fluid equilibrium: lambda_j o_j (n_j per stage, o_j stages).
+        double requestShare = 0;
+        double mass = 0;
         for (final RequestType t : types) {
-            maxRate = Math.max(maxRate, t.ratePerSecond());
+            requestShare += t.ratePerSecond() * t.outputTokens();
+            mass += t.ratePerSecond() * t.kvMass();
         }
-        if (!(maxRate > 0)) {
+        if (!(requestShare > 0)) {
             throw new IllegalArgumentException("cannot linearise the time model: no type has a positive rate");
         }
-        for (final RequestType t : types) {
-            massPerUnit += t.ratePerSecond() / maxRate * t.kvMass();
-        }
-        // Scale x: the type with the highest rate has x requests per stage; the largest batch fills the KV.
-        final double xMax = Math.max(1.0, capacityTokens / massPerUnit);
+        // Largest batch: as many requests as fill the KV at the mean footprint.
+        final double meanFootprint = mass / requestShare;
+        final int bMax = (int) Math.max(2, Math.min(100_000, capacityTokens / meanFootprint));
         final List<double[]> points = new ArrayList<>();
-        double previousX = -1;
+        int previousB = 0;
         for (int i = 0; i < FIT_POINTS; i++) {
-            final double x = Math.round(Math.pow(xMax, i / (double) (FIT_POINTS - 1)) * 1000) / 1000.0;
-            if (x <= previousX) {
+            final int b = (int) Math.round(Math.pow(bMax, i / (double) (FIT_POINTS - 1)));
+            if (b <= previousB) {
                 continue;
             }
-            previousX = x;
+            previousB = b;
             final List<PrefillChunk> prefills = new ArrayList<>();
             int decodes = 0;
             long context = 0;
             double kv = 0;
             for (final RequestType t : types) {
-                final int n = (int) Math.round(x * t.ratePerSecond() / maxRate);
-                if (n == 0) {
-                    continue;
-                }
+                final int count = (int) Math.round(b * t.ratePerSecond() * t.outputTokens() / requestShare);
                 final int l = (int) Math.max(1, Math.round(t.promptTokens()));
-                for (int c = 0; c < n; c++) {
-                    prefills.add(new PrefillChunk(l, 0));
-                }
                 final int o = t.outputTokens();
-                decodes += n * (o - 1);
-                // Decode stages i = 1..o-1 attend to l + i tokens each.
-                context += (long) n * ((long) (o - 1) * l + (long) (o - 1) * o / 2);
-                kv += n * RequestType.kvMass(l, o);
+                // Spread the type's requests evenly over its stages 0..o-1 (stage 0 = the prefill).
+                for (int r = 0; r < count; r++) {
+                    final int stage = (int) Math.min(o - 1, Math.floor((r + 0.5) * o / count));
+                    if (stage == 0) {
+                        prefills.add(new PrefillChunk(l, 0));
+                    } else {
+                        decodes++;
+                        context += l + stage;
+                    }
+                    kv += l + stage;
+                }
             }
             if (kv == 0) {
                 continue;

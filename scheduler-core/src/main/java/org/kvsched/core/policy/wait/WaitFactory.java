@@ -14,7 +14,7 @@ public final class WaitFactory {
     public static final List<ParamSpec> WAIT_PARAMS = List.of(
             new ParamSpec("types", "auto", "request types PROMPTxOUTPUT@RATE+... (rate req/s); auto: from the served workload"),
             new ParamSpec("max-types", "8", "auto types: distinct (prompt, output) pairs if at most this many, else this many output buckets"),
-            new ParamSpec("thresholds", "auto", "n_j per type, N+N+... in type order (sorted by output); auto: from the fluid model"),
+            new ParamSpec("thresholds", "auto", "n_j per type (requests per stage, may be < 1), N+N+... in type order (sorted by output); auto: from the fluid model"),
             new ParamSpec("slack", "0.05", "auto thresholds: c = (1 + slack) Delta-T*"),
             new ParamSpec("d0-ms", "auto", "fluid model: fixed iteration cost, ms; auto: from the execution-time model"),
             new ParamSpec("d1-ms", "auto", "fluid model: cost per KV token, ms; auto: from the execution-time model"),
@@ -59,11 +59,19 @@ public final class WaitFactory {
         if (given.equals("auto")) {
             t = WaitThresholds.compute(mix, time, ctx.kvCapacityTokens(), p.getDouble("slack"));
         } else {
-            final List<Integer> n = integers(p, "thresholds");
+            final List<Double> n = new ArrayList<>();
+            for (final String part : given.split("\\+")) {
+                try {
+                    n.add(Double.parseDouble(part.trim()));
+                } catch (final NumberFormatException e) {
+                    p.require(false, "thresholds", "must be numbers joined by '+'");
+                }
+            }
             p.require(n.size() == mix.size(), "thresholds", "needs one value per type (" + mix.size() + ": " + mix.describe() + ")");
+            p.require(n.stream().allMatch(x -> x > 0), "thresholds", "must all be > 0");
             t = WaitThresholds.explicit(mix, n, time);
         }
-        return new WaitPolicy(mix, t.perStage(), p.getBoolean("gate-decodes"), p.getInt("scan-limit"));
+        return new WaitPolicy(mix, t, p.getBoolean("gate-decodes"), p.getInt("scan-limit"));
     }
 
     /** The {@code nested-wait} policy. */

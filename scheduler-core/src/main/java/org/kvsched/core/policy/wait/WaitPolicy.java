@@ -17,8 +17,10 @@ import org.kvsched.core.policy.SeqView;
  * from the fluid equilibrium ({@link WaitThresholds}); a type is admitted only once {@code n_j} of its
  * requests wait, and then exactly {@code n_j} of them start together (whole prefill in one iteration), so
  * every stage of type j holds at most {@code n_j} requests and the resident KV stays below
- * {@code M^pi = sum_j n_j w_j <= C} without any eviction. When the trace has ended
- * ({@link SchedulerView#arrivalsEnded()}) every threshold drops to 1, so nothing is left waiting.
+ * {@code M^pi = sum_j n_j w_j <= C} without any eviction. A threshold below one request per stage (long
+ * outputs) is kept as a spacing: one request, then none until the youngest resident of the type has
+ * decoded {@code 1 / n_j} tokens [R]. When the trace has ended ({@link SchedulerView#arrivalsEnded()}) every
+ * group drops to 1, so nothing is left waiting.
  *
  * <p>Departures and choices:
  * <ul>
@@ -39,29 +41,38 @@ import org.kvsched.core.policy.SeqView;
 public final class WaitPolicy implements Policy {
 
     private final TypeMix mix;
-    private final int[] thresholds;
+    private final int[] group;
+    private final int[] spacing;
     private final boolean gateDecodes;
     private final int scanLimit;
 
     /**
      * @param mix         the request types
-     * @param thresholds  n_j per type, each &gt;= 1
+     * @param group       requests admitted together per type (the integer threshold), each &gt;= 1
+     * @param spacing     iterations between two admissions of a type, each &gt;= 1
      * @param gateDecodes true: Algorithm 1 literally (a type below its threshold pauses entirely)
      * @param scanLimit   most waiting requests read per decision, &gt;= 1
      */
-    public WaitPolicy(final TypeMix mix, final List<Integer> thresholds, final boolean gateDecodes, final int scanLimit) {
-        if (thresholds.size() != mix.size()) {
-            throw new IllegalArgumentException("wait: " + thresholds.size() + " thresholds for " + mix.size() + " types");
+    public WaitPolicy(final TypeMix mix, final List<Integer> group, final List<Integer> spacing, final boolean gateDecodes,
+                      final int scanLimit) {
+        if (group.size() != mix.size() || spacing.size() != mix.size()) {
+            throw new IllegalArgumentException("wait: " + group.size() + " thresholds for " + mix.size() + " types");
         }
         this.mix = mix;
-        this.thresholds = thresholds.stream().mapToInt(Integer::intValue).toArray();
-        for (final int n : this.thresholds) {
-            if (n < 1) {
-                throw new IllegalArgumentException("wait: thresholds must be >= 1, got " + thresholds);
+        this.group = group.stream().mapToInt(Integer::intValue).toArray();
+        this.spacing = spacing.stream().mapToInt(Integer::intValue).toArray();
+        for (int j = 0; j < mix.size(); j++) {
+            if (this.group[j] < 1 || this.spacing[j] < 1) {
+                throw new IllegalArgumentException("wait: groups and spacings must be >= 1, got " + group + " / " + spacing);
             }
         }
         this.gateDecodes = gateDecodes;
         this.scanLimit = scanLimit;
+    }
+
+    /** A policy with the integer form of the given thresholds. */
+    public WaitPolicy(final TypeMix mix, final WaitThresholds thresholds, final boolean gateDecodes, final int scanLimit) {
+        this(mix, thresholds.group(), thresholds.spacing(), gateDecodes, scanLimit);
     }
 
     @Override
@@ -74,25 +85,16 @@ public final class WaitPolicy implements Policy {
         return mix;
     }
 
-    /** The thresholds n_j. */
-    public List<Integer> thresholds() {
-        final List<Integer> list = new ArrayList<>();
-        for (final int n : thresholds) {
-            list.add(n);
-        }
-        return list;
-    }
-
     private int typeOf(final SeqView seq) {
         return mix.typeOf(seq.promptTokens(), seq.predictedOutputTokens());
     }
 
     @Override
     public Decision decide(final SchedulerView view) {
-        final int m = thresholds.length;
+        final int m = group.length;
         final boolean flush = view.arrivalsEnded();
 
-        // Read the waiting queue (FCFS): the first n_j of each type are the candidates.
+        // Read the waiting queue (FCFS): the first group_j of each type are the candidates.
         final int[] waitingCount = new int[m];
         final int[] candidateCount = new int[m];
         final List<SeqView> candidates = new ArrayList<>();
@@ -107,16 +109,24 @@ public final class WaitPolicy implements Policy {
             scanned++;
             final int j = typeOf(seq);
             waitingCount[j]++;
-            if (candidateCount[j] < thresholds[j]) {
+            if (candidateCount[j] < group[j]) {
                 candidates.add(seq);
-                if (++candidateCount[j] == thresholds[j]) {
+                if (++candidateCount[j] == group[j]) {
                     full++;
                 }
             }
         }
+        // The youngest resident of each type: admissions of a type are at least spacing_j iterations apart.
+        final int[] youngest = new int[m];
+        java.util.Arrays.fill(youngest, Integer.MAX_VALUE);
+        for (final SeqView seq : view.running()) {
+            final int j = typeOf(seq);
+            youngest[j] = Math.min(youngest[j], seq.generatedTokens());
+        }
         final boolean[] eligible = new boolean[m];
         for (int j = 0; j < m; j++) {
-            eligible[j] = candidateCount[j] >= thresholds[j] || (flush && candidateCount[j] > 0);
+            final boolean enough = candidateCount[j] >= group[j] || (flush && candidateCount[j] > 0);
+            eligible[j] = enough && youngest[j] >= spacing[j];
         }
 
         // Resident requests: all decode (default), or only those of eligible types (Algorithm 1).
@@ -164,12 +174,17 @@ public final class WaitPolicy implements Policy {
         }
 
         // Asked again after a pure decode iteration (no arrival, no completion) we would decode the same set
-        // when nothing was evicted or paused and no type could be admitted any more.
-        boolean steady = batch.nothingPreempted() && allAdvanced && allFitted && countsExact && (!gateDecodes || flush);
-        for (int j = 0; j < m && steady; j++) {
+        // until a type's spacing has passed while enough of it waits; nothing evicted or paused meanwhile.
+        final boolean steady = batch.nothingPreempted() && allAdvanced && allFitted && countsExact && (!gateDecodes || flush);
+        int continuation = steady ? Integer.MAX_VALUE : 0;
+        for (int j = 0; j < m && continuation > 0; j++) {
             final int left = waitingCount[j] - admitted[j];
-            steady = flush ? left == 0 : left < thresholds[j];
+            final boolean pending = flush ? left > 0 : left >= group[j];
+            if (pending) {
+                final int youngestAfter = admitted[j] > 0 ? 1 : (youngest[j] == Integer.MAX_VALUE ? Integer.MAX_VALUE : youngest[j] + 1);
+                continuation = youngestAfter == Integer.MAX_VALUE ? 0 : Math.min(continuation, Math.max(0, spacing[j] - youngestAfter));
+            }
         }
-        return batch.build(steady ? Integer.MAX_VALUE : 0, Long.MAX_VALUE);
+        return batch.build(continuation, Long.MAX_VALUE);
     }
 }

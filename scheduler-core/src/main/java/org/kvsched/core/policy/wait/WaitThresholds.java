@@ -5,100 +5,122 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * WAIT's per-type thresholds {@code n_j} (arXiv 2504.11320, section 3.2): how many type-j requests must
- * wait before the type is admitted, and how many are admitted together (so at most {@code n_j} requests of
- * type j sit at each stage).
+ * WAIT's per-type thresholds (arXiv 2504.11320, section 3.2) and their integer form.
  *
- * <p>Admissible thresholds satisfy the load balance {@code Delta-T(n) = d0 + d1 M^pi <= n_j / lambda_j} and
- * the memory bound {@code M^pi = sum_j n_j w_j <= C}. With {@code n_j = c lambda_j} any
- * {@code c in [Delta-T*, C / S]} works (section 8.1); we take {@code c = (1 + slack) Delta-T*} (slack gives
- * the O(1)-delay regime of Theorem 1), round up to integers {@code >= 1}, and raise {@code c} by 5% steps
- * while rounding breaks the balance and memory still allows. Outside the fluid stability region, or for a
- * trace whose requests all arrive at once, there is no equilibrium and {@code c = C / S} (memory-max
- * thresholds: a full threshold batch fills the KV) [R].
+ * <p>The paper's threshold {@code n_j} is the number of type-j requests at each stage. Admissible thresholds
+ * satisfy the load balance {@code Delta-T(n) = d0 + d1 M^pi <= n_j / lambda_j} and the memory bound
+ * {@code M^pi = sum_j n_j w_j <= C}. With {@code n_j = c lambda_j} any {@code c in [Delta-T*, C / S]} works
+ * (section 8.1); we take {@code c = (1 + slack) Delta-T*} (slack gives the O(1)-delay regime of Theorem 1).
+ * Outside the fluid stability region, or for a trace whose requests all arrive at once, there is no
+ * equilibrium and {@code c = C / S} (memory-max: a full threshold pipeline fills the KV) [R].
  *
- * @param perStage    n_j per type, in the mix's order, each &gt;= 1
- * @param memoryTokens M^pi = sum_j n_j w_j, tokens
- * @param iterationSeconds Delta-T(n) = d0 + d1 M^pi, seconds
- * @param fluidStable true when the load is inside the fluid stability region (else memory-max)
- * @param how         one line: how the thresholds were chosen
+ * <p>Integer form [R]: a type is admitted in groups of {@code group_j} requests, at most one group every
+ * {@code spacing_j} iterations, so each stage holds {@code group_j / spacing_j} requests on average. For
+ * {@code n_j >= 1}: {@code spacing = 1}, {@code group = ceil(n_j)} (floor when the ceiling breaks memory);
+ * for {@code n_j < 1} (long outputs, light load: fewer requests than stages) {@code group = 1} and
+ * {@code spacing = floor(1 / n_j)} in the fluid case (keeps the admission rate above lambda_j), or
+ * {@code ceil(1 / n_j)} in the memory-max case (keeps the memory below C). When rounding breaks the load
+ * balance, {@code c} grows by 5% steps while memory allows.
+ *
+ * @param perStage     the real thresholds n_j, in the mix's order
+ * @param group        requests admitted together, per type, &gt;= 1
+ * @param spacing      iterations between two admissions of a type, &gt;= 1
+ * @param memoryTokens M^pi of the integer form, tokens
+ * @param iterationSeconds Delta-T of the integer form, seconds
+ * @param fluidStable  the load is inside the fluid stability region (else memory-max)
+ * @param how          one line: how the thresholds were chosen
  */
-public record WaitThresholds(List<Integer> perStage, double memoryTokens, double iterationSeconds, boolean fluidStable,
-                             String how) {
+public record WaitThresholds(List<Double> perStage, List<Integer> group, List<Integer> spacing, double memoryTokens,
+                             double iterationSeconds, boolean fluidStable, String how) {
 
     public WaitThresholds {
         perStage = List.copyOf(perStage);
-    }
-
-    /** n_j of type j. */
-    public int of(final int type) {
-        return perStage.get(type);
+        group = List.copyOf(group);
+        spacing = List.copyOf(spacing);
     }
 
     /** Thresholds from the fluid model. */
     public static WaitThresholds compute(final TypeMix mix, final LinearTime time, final long capacityTokens, final double slack) {
         final FluidModel fluid = FluidModel.solve(mix.types(), time, capacityTokens);
         final List<RequestType> types = mix.types();
-        final double s = fluid.offeredKvRate();
-        final double cMemory = capacityTokens / s;
+        final double cMemory = capacityTokens / fluid.offeredKvRate();
         final boolean stable = !mix.allAtOnce() && fluid.stable();
         double c = stable ? Math.min((1 + slack) * fluid.deltaTSeconds(), cMemory) : cMemory;
-        List<Integer> n = round(types, c, true);
-        if (memory(types, n) > capacityTokens) {
-            n = round(types, c, false);
+        Form form = Form.of(types, c, stable);
+        if (form.memory(types) > capacityTokens) {
+            form = Form.of(types, c, false);
         }
         if (stable) {
-            // Rounding up raises Delta-T(n); raise c until the balance holds for every type or memory ends.
-            for (int step = 0; step < 200 && !balanced(types, n, time); step++) {
-                final double next = c * 1.05;
-                final List<Integer> candidate = round(types, next, true);
-                if (memory(types, candidate) > capacityTokens) {
+            // Rounding can raise Delta-T(n) above n_j / lambda_j; raise c while memory allows.
+            for (int step = 0; step < 400 && !form.balanced(types, time); step++) {
+                final Form next = Form.of(types, c * 1.05, true);
+                if (next.memory(types) > capacityTokens) {
                     break;
                 }
-                c = next;
-                n = candidate;
+                c *= 1.05;
+                form = next;
             }
         }
-        final double m = memory(types, n);
+        final double m = form.memory(types);
         final String how = stable
-                ? String.format(Locale.ROOT, "fluid: c = %.4f s (Delta-T* = %.4f s, slack %.2f), n_j = ceil(c lambda_j)%s",
-                        c, fluid.deltaTSeconds(), slack, balanced(types, n, time) ? "" : "; balance not reachable within memory")
-                : String.format(Locale.ROOT, "memory-max: %s, c = C/S", mix.allAtOnce() ? "all requests arrive at once"
-                        : "load outside the fluid stability region (" + fluid.verdict() + ")");
-        return new WaitThresholds(n, m, time.iterationSeconds(m), stable, how);
+                ? String.format(Locale.ROOT, "fluid: c = %.4f s (Delta-T* = %.4f s, slack %.2f), n_j = c lambda_j%s",
+                        c, fluid.deltaTSeconds(), slack, form.balanced(types, time) ? "" : "; balance not reachable within memory")
+                : String.format(Locale.ROOT, "memory-max: %s, c = C/S = %.4f s", mix.allAtOnce() ? "all requests arrive at once"
+                        : "load outside the fluid stability region", c);
+        return new WaitThresholds(form.n, form.group, form.spacing, m, time.iterationSeconds(m), stable, how);
     }
 
-    /** Explicit thresholds. */
-    public static WaitThresholds explicit(final TypeMix mix, final List<Integer> n, final LinearTime time) {
-        final double m = memory(mix.types(), n);
-        return new WaitThresholds(n, m, time.iterationSeconds(m), false, "explicit");
-    }
-
-    private static List<Integer> round(final List<RequestType> types, final double c, final boolean up) {
-        final List<Integer> n = new ArrayList<>();
-        for (final RequestType t : types) {
-            final double x = c * t.ratePerSecond();
-            n.add((int) Math.max(1, up ? Math.ceil(x - 1e-9) : Math.floor(x)));
+    /** Explicit real thresholds (integer form as in the fluid case when {@code n >= 1}, memory-safe below 1). */
+    public static WaitThresholds explicit(final TypeMix mix, final List<Double> n, final LinearTime time) {
+        final List<Integer> group = new ArrayList<>();
+        final List<Integer> spacing = new ArrayList<>();
+        for (final double x : n) {
+            group.add(x >= 1 ? (int) Math.round(x) : 1);
+            spacing.add(x >= 1 ? 1 : (int) Math.ceil(1 / x - 1e-9));
         }
-        return n;
+        final Form form = new Form(n, group, spacing);
+        final double m = form.memory(mix.types());
+        return new WaitThresholds(n, group, spacing, m, time.iterationSeconds(m), false, "explicit");
     }
 
-    static double memory(final List<RequestType> types, final List<Integer> n) {
-        double m = 0;
-        for (int j = 0; j < types.size(); j++) {
-            m += n.get(j) * types.get(j).kvMass();
-        }
-        return m;
-    }
+    /** The integer form of thresholds {@code n_j = c lambda_j}. */
+    private record Form(List<Double> n, List<Integer> group, List<Integer> spacing) {
 
-    private static boolean balanced(final List<RequestType> types, final List<Integer> n, final LinearTime time) {
-        final double dt = time.iterationSeconds(memory(types, n));
-        for (int j = 0; j < types.size(); j++) {
-            final double rate = types.get(j).ratePerSecond();
-            if (rate > 0 && n.get(j) / rate < dt) {
-                return false;
+        static Form of(final List<RequestType> types, final double c, final boolean roundForRate) {
+            final List<Double> n = new ArrayList<>();
+            final List<Integer> group = new ArrayList<>();
+            final List<Integer> spacing = new ArrayList<>();
+            for (final RequestType t : types) {
+                final double x = c * t.ratePerSecond();
+                n.add(x);
+                if (x >= 1 || x <= 0) {
+                    group.add((int) Math.max(1, roundForRate ? Math.ceil(x - 1e-9) : Math.floor(x)));
+                    spacing.add(1);
+                } else {
+                    group.add(1);
+                    spacing.add((int) Math.max(1, roundForRate ? Math.floor(1 / x + 1e-9) : Math.ceil(1 / x - 1e-9)));
+                }
             }
+            return new Form(n, group, spacing);
         }
-        return true;
+
+        double memory(final List<RequestType> types) {
+            double m = 0;
+            for (int j = 0; j < types.size(); j++) {
+                m += group.get(j) / (double) spacing.get(j) * types.get(j).kvMass();
+            }
+            return m;
+        }
+
+        boolean balanced(final List<RequestType> types, final LinearTime time) {
+            final double dt = time.iterationSeconds(memory(types));
+            for (int j = 0; j < types.size(); j++) {
+                final double rate = types.get(j).ratePerSecond();
+                if (rate > 0 && group.get(j) / (double) spacing.get(j) / rate < dt) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }
