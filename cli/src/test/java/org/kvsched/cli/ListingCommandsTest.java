@@ -1,0 +1,32 @@
+package org.kvsched.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.kvsched.core.exec.ModelCatalog;
+import org.kvsched.core.exec.ModelProfile;
+import org.kvsched.core.policy.PolicyKind;
+
+class ListingCommandsTest {
+
+    @Test
+    void policiesListsEveryKindWithParameters() {
+        final CliRunner.Result r = CliRunner.run("policies");
+        assertEquals(0, r.exitCode());
+        for (final PolicyKind k : PolicyKind.values()) {
+            assertTrue(r.out().contains(k.policyName()), k.policyName());
+            k.params().forEach(p -> assertTrue(r.out().contains(p.name()), p.name()));
+        }
+    }
+
+    @Test
+    void modelsListsEveryProfile() {
+        final CliRunner.Result r = CliRunner.run("models");
+        assertEquals(0, r.exitCode());
+        for (final ModelProfile m : ModelCatalog.all()) {
+            assertTrue(r.out().contains(m.name()), m.name());
+        }
+        assertTrue(r.out().contains("118,784"));
+    }
+}
