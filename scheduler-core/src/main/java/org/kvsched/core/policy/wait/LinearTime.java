@@ -16,9 +16,10 @@ import org.kvsched.core.exec.UnitTimeModel;
  * <p>How the coefficients are obtained ({@link #of}): {@link LinearKvModel} gives them exactly;
  * {@link UnitTimeModel} is {@code d0 = 1 s, d1 = 0}; any other model (the Vidur component model and its
  * surrogate) is <em>linearised along the fluid ray</em> [R]: we build batches with the equilibrium's
- * composition (type j contributes requests in proportion to {@code lambda_j o_j}, spread evenly over its
- * stages, stage 0 being a whole-prompt prefill), at 12 sizes from 1 request up to the size whose KV fills
- * the capacity, and take the least-squares line of iteration time against batch KV. For the
+ * composition (type j contributes requests in proportion to {@code lambda_j o_j}: decodes spread evenly
+ * over its stages 1..o-1, plus the expected, fractional, number of whole-prompt prefills priced at the
+ * marginal time of one prefill chunk on top of the decodes), at 12 sizes from 1 request up to the size whose
+ * KV fills the capacity, and take the least-squares line of iteration time against batch KV. For the
  * linear surrogate this line is exact (time is linear in the counts); for the component model it averages
  * the weight-read floor of small batches into {@code d0} and prices a prefill token at its compute cost
  * spread over the type's KV mass, which the paper's {@code d1} cannot express otherwise.
@@ -82,30 +83,41 @@ public record LinearTime(double d0Seconds, double d1SecondsPerToken, String how)
                 continue;
             }
             previousB = b;
-            final List<PrefillChunk> prefills = new ArrayList<>();
+            // Decodes: the type's share of the batch on its stages 1..o-1, spread evenly. Prefills: their expected
+            // (fractional) number b * share / o, priced at the marginal time of one more prefill chunk, so long
+            // outputs (fewer than one prefill per batch) still pay for their prompts.
             int decodes = 0;
             long context = 0;
             double kv = 0;
-            for (final RequestType t : types) {
-                final int count = (int) Math.round(b * t.ratePerSecond() * t.outputTokens() / requestShare);
+            final double[] expectedPrefills = new double[types.size()];
+            for (int j = 0; j < types.size(); j++) {
+                final RequestType t = types.get(j);
+                final double share = b * t.ratePerSecond() * t.outputTokens() / requestShare;
                 final int l = (int) Math.max(1, Math.round(t.promptTokens()));
                 final int o = t.outputTokens();
-                // Spread the type's requests evenly over its stages 0..o-1 (stage 0 = the prefill).
+                expectedPrefills[j] = share / o;
+                kv += expectedPrefills[j] * l;
+                final int count = o == 1 ? 0 : (int) Math.round(share * (o - 1) / o);
                 for (int r = 0; r < count; r++) {
-                    final int stage = (int) Math.min(o - 1, Math.floor((r + 0.5) * o / count));
-                    if (stage == 0) {
-                        prefills.add(new PrefillChunk(l, 0));
-                    } else {
-                        decodes++;
-                        context += l + stage;
-                    }
+                    final int stage = 1 + (int) Math.min(o - 2, Math.floor((r + 0.5) * (o - 1) / count));
+                    decodes++;
+                    context += l + stage;
                     kv += l + stage;
                 }
             }
             if (kv == 0) {
                 continue;
             }
-            final double seconds = model.iterationMicros(new BatchShape(prefills, decodes, context)) / 1e6;
+            final BatchShape decodeOnly = BatchShape.decodeOnly(decodes, context);
+            final double base = model.iterationMicros(decodeOnly) / 1e6;
+            double seconds = base;
+            for (int j = 0; j < types.size(); j++) {
+                if (expectedPrefills[j] > 0) {
+                    final int l = (int) Math.max(1, Math.round(types.get(j).promptTokens()));
+                    final double with = model.iterationMicros(new BatchShape(List.of(new PrefillChunk(l, 0)), decodes, context)) / 1e6;
+                    seconds += expectedPrefills[j] * (with - base);
+                }
+            }
             points.add(new double[] {kv, seconds});
         }
         if (points.size() == 1) {

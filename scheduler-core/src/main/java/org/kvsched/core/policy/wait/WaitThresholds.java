@@ -15,12 +15,14 @@ import java.util.Locale;
  * equilibrium and {@code c = C / S} (memory-max: a full threshold pipeline fills the KV) [R].
  *
  * <p>Integer form [R]: a type is admitted in groups of {@code group_j} requests, at most one group every
- * {@code spacing_j} iterations, so each stage holds {@code group_j / spacing_j} requests on average. For
- * {@code n_j >= 1}: {@code spacing = 1}, {@code group = ceil(n_j)} (floor when the ceiling breaks memory);
- * for {@code n_j < 1} (long outputs, light load: fewer requests than stages) {@code group = 1} and
- * {@code spacing = floor(1 / n_j)} in the fluid case (keeps the admission rate above lambda_j), or
- * {@code ceil(1 / n_j)} in the memory-max case (keeps the memory below C). When rounding breaks the load
- * balance, {@code c} grows by 5% steps while memory allows.
+ * {@code spacing_j} iterations, so each stage holds at most {@code group_j / spacing_j} requests on average.
+ * For {@code n_j >= 1}: {@code spacing = 1}, {@code group = ceil(n_j)} (floor when the ceiling breaks
+ * memory). For {@code n_j < 1} (light load or long outputs: fewer requests than stages) there is nothing to
+ * accumulate, and a spacing of {@code 1 / n_j} iterations would throttle admission to barely above the
+ * arrival rate (in simulation this doubled the latency of p512d20 at 16 req/s); so such a type is admitted
+ * one at a time and the threshold is kept only as the memory bound: {@code spacing = ceil(1 / (lambda_j C / S))},
+ * the pacing at which a full pipeline of every type fills at most C. When rounding breaks the load balance,
+ * {@code c} grows by 5% steps while memory allows.
  *
  * @param perStage     the real thresholds n_j, in the mix's order
  * @param group        requests admitted together, per type, &gt;= 1
@@ -46,14 +48,14 @@ public record WaitThresholds(List<Double> perStage, List<Integer> group, List<In
         final double cMemory = capacityTokens / fluid.offeredKvRate();
         final boolean stable = !mix.allAtOnce() && fluid.stable();
         double c = stable ? Math.min((1 + slack) * fluid.deltaTSeconds(), cMemory) : cMemory;
-        Form form = Form.of(types, c, stable);
+        Form form = Form.of(types, c, cMemory, stable);
         if (form.memory(types) > capacityTokens) {
-            form = Form.of(types, c, false);
+            form = Form.of(types, c, cMemory, false);
         }
         if (stable) {
             // Rounding can raise Delta-T(n) above n_j / lambda_j; raise c while memory allows.
             for (int step = 0; step < 400 && !form.balanced(types, time); step++) {
-                final Form next = Form.of(types, c * 1.05, true);
+                final Form next = Form.of(types, c * 1.05, cMemory, true);
                 if (next.memory(types) > capacityTokens) {
                     break;
                 }
@@ -86,7 +88,7 @@ public record WaitThresholds(List<Double> perStage, List<Integer> group, List<In
     /** The integer form of thresholds {@code n_j = c lambda_j}. */
     private record Form(List<Double> n, List<Integer> group, List<Integer> spacing) {
 
-        static Form of(final List<RequestType> types, final double c, final boolean roundForRate) {
+        static Form of(final List<RequestType> types, final double c, final double cMemory, final boolean roundUp) {
             final List<Double> n = new ArrayList<>();
             final List<Integer> group = new ArrayList<>();
             final List<Integer> spacing = new ArrayList<>();
@@ -94,11 +96,13 @@ public record WaitThresholds(List<Double> perStage, List<Integer> group, List<In
                 final double x = c * t.ratePerSecond();
                 n.add(x);
                 if (x >= 1 || x <= 0) {
-                    group.add((int) Math.max(1, roundForRate ? Math.ceil(x - 1e-9) : Math.floor(x)));
+                    group.add((int) Math.max(1, roundUp ? Math.ceil(x - 1e-9) : Math.floor(x)));
                     spacing.add(1);
                 } else {
+                    // Fewer than one request per stage: nothing to accumulate, so the threshold only bounds memory.
+                    final double y = cMemory * t.ratePerSecond();
                     group.add(1);
-                    spacing.add((int) Math.max(1, roundForRate ? Math.floor(1 / x + 1e-9) : Math.ceil(1 / x - 1e-9)));
+                    spacing.add((int) Math.max(1, Math.ceil(1 / y - 1e-9)));
                 }
             }
             return new Form(n, group, spacing);
