@@ -232,6 +232,10 @@ public final class GeometricSlicingPolicy implements Policy {
                 pipe = startAtSlots(view, batch, envelope, pipe, shortestStarted);
                 // A job started now reaches its slice end after slice - 1 more iterations.
                 continuation = Math.min(continuation, shortestStarted[0] - 1);
+                if (overlap && shortestStarted[0] != Integer.MAX_VALUE && nextHeadLevel(view, batch) != pipe.level()) {
+                    // The level ran dry: the next decision opens the next level's pipeline.
+                    continuation = 0;
+                }
                 final long next = pipe.sps().slotStart(pipe.nextSlot());
                 continuation = Math.min(continuation, (int) Math.max(0, Math.min(Integer.MAX_VALUE, next - t - 1)));
                 if (mode == Mode.GBA_D) {
@@ -268,6 +272,16 @@ public final class GeometricSlicingPolicy implements Policy {
         }
         // The level ran out of waiting jobs: skip the slots already past.
         return pipeline.withNextSlot(Math.max(k, pipeline.sps().firstSlotAtOrAfter(t + 1)));
+    }
+
+    /** Level of the first waiting job this decision does not start (-1 when none is left). */
+    private int nextHeadLevel(final SchedulerView view, final DecisionBuilder batch) {
+        for (final SeqView seq : view.waiting()) {
+            if (!batch.contains(seq)) {
+                return level(seq);
+            }
+        }
+        return -1;
     }
 
     private static Pipeline withoutLast(final Envelope envelope, final Pipeline pipeline) {
