@@ -11,7 +11,12 @@ public final class Experiments {
 
     /** Every experiment, in the order POLICIES.md lists them. */
     public static List<Experiment> all() {
-        return List.of();
+        return List.of(
+                new org.kvsched.cli.experiment.mcsf.McsfSyntheticExperiment(),
+                new org.kvsched.cli.experiment.mcsf.McsfTraceExperiment(),
+                new org.kvsched.cli.experiment.replay.AzureReplayExperiment(),
+                new WaitStabilityExperiment(),
+                new GsaOfflineExperiment());
     }
 
     /** Looks one up; fails with one line listing the valid names. */
