@@ -76,10 +76,9 @@ final class CompareCommand implements Callable<Integer> {
         final List<PolicyConfig> configs = new ArrayList<>();
         for (final String spec : splitPolicySpecs(policies)) {
             final PolicyConfig config = PolicyConfig.parse(spec);
-            // Fail at start, with one line, on any bad name or parameter; with the served workload in the context,
-            // as Simulation.run gives it (policies such as wait derive their parameters from it).
-            PolicyKind.create(config, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed,
-                    workloads.get(scales.get(0))));
+            // Fail at start, with one line, on any bad name or parameter (some policies derive theirs from the workload).
+            PolicyKind.create(config, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(),
+                    deployment.seed, workloads.values().iterator().next()));
             configs.add(config);
         }
         final int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

@@ -12,6 +12,9 @@ public final class Experiments {
     /** Every experiment, in the order POLICIES.md lists them. */
     public static List<Experiment> all() {
         return List.of(
+                new org.kvsched.cli.experiment.mcsf.McsfSyntheticExperiment(),
+                new org.kvsched.cli.experiment.mcsf.McsfTraceExperiment(),
+                new org.kvsched.cli.experiment.replay.AzureReplayExperiment(),
                 new WaitStabilityExperiment(),
                 new GsaOfflineExperiment());
     }

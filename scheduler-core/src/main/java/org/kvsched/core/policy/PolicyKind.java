@@ -9,7 +9,15 @@ import java.util.stream.Collectors;
 import org.kvsched.core.policy.baseline.AlphaProtectionPolicy;
 import org.kvsched.core.policy.baseline.FcfsVllmPolicy;
 import org.kvsched.core.policy.baseline.SarathiPolicy;
+import org.kvsched.core.exec.UnitTimeModel;
+import org.kvsched.core.model.Request;
 import org.kvsched.core.policy.baseline.VllmV0Policy;
+import org.kvsched.core.policy.hindsight.HindsightOptPolicy;
+import org.kvsched.core.policy.hindsight.HindsightProblem;
+import org.kvsched.core.policy.hindsight.HindsightSolution;
+import org.kvsched.core.policy.hindsight.HindsightSolvers;
+import org.kvsched.core.policy.mcsf.McsfPolicy;
+import org.kvsched.core.policy.mcsf.SortedFPolicy;
 import org.kvsched.core.policy.gsa.FcfsRestartPolicy;
 import org.kvsched.core.policy.gsa.GeometricSlicingPolicy;
 import org.kvsched.core.policy.gsa.GsaFactory;
@@ -73,6 +81,34 @@ public enum PolicyKind {
                 return new AlphaProtectionPolicy("alpha-beta-clearing", p.getDouble("alpha"), p.getDouble("beta"));
             }),
 
+    MCSF("mcsf", "Jaillet et al. MC-SF: keep running; admit shortest predicted first while projected KV fits at every predicted completion",
+            true,
+            List.of(new ParamSpec("reserve", "0", "fraction of KV capacity held back at admission, [0, 1) (0.1 in the paper's prediction-error study)")),
+            (p, ctx) -> {
+                p.require(p.getDouble("reserve") >= 0 && p.getDouble("reserve") < 1, "reserve", "must be in [0, 1)");
+                return new McsfPolicy("mcsf", true, p.getDouble("reserve"), ctx.kvCapacityTokens());
+            }),
+
+    MC_BENCHMARK("mc-benchmark", "Jaillet et al. MC-Benchmark: MC-SF's future-memory check with FCFS order",
+            true,
+            List.of(new ParamSpec("reserve", "0", "fraction of KV capacity held back at admission, [0, 1)")),
+            (p, ctx) -> {
+                p.require(p.getDouble("reserve") >= 0 && p.getDouble("reserve") < 1, "reserve", "must be in [0, 1)");
+                return new McsfPolicy("mc-benchmark", false, p.getDouble("reserve"), ctx.kvCapacityTokens());
+            }),
+
+    SORTED_F("sorted-f", "Wang, Ye, Zhou Sorted-F: next batch = feasible set minimising sum(o)/|X|^2, members start when KV allows",
+            true,
+            List.of(new ParamSpec("reserve", "0", "fraction of KV capacity held back at admission, [0, 1)"),
+                    new ParamSpec("work-conserving", "true", "start next-batch members as soon as they fit (false: only on an empty cache)"),
+                    new ParamSpec("max-skips", "64", "misfits the batch search skips before it stops, >= 0")),
+            (p, ctx) -> {
+                p.require(p.getDouble("reserve") >= 0 && p.getDouble("reserve") < 1, "reserve", "must be in [0, 1)");
+                p.require(p.getInt("max-skips") >= 0, "max-skips", "must be >= 0");
+                return new SortedFPolicy(p.getDouble("reserve"), p.getBoolean("work-conserving"), p.getInt("max-skips"),
+                        ctx.kvCapacityTokens());
+            }),
+
     WAIT("wait", "Ao et al. WAIT: per-type thresholds from the fluid equilibrium; a type starts only when n_j of it wait",
             true, WaitFactory.WAIT_PARAMS, WaitFactory::wait),
 
@@ -89,21 +125,69 @@ public enum PolicyKind {
             true, GsaFactory.GBA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GBA_D, p, ctx)),
 
     FCFS_RESTART("fcfs-restart", "GSA paper's vLLM-style baseline: FCFS admission, on overflow restart the newest from scratch",
-            false, List.of(), (p, ctx) -> new FcfsRestartPolicy());
+            false, List.of(), (p, ctx) -> new FcfsRestartPolicy()),
+
+    HINDSIGHT_OPT("hindsight-opt", "offline optimum (Jaillet et al. IP, CP-SAT) replayed; needs the whole workload, the unit model, "
+            + "one replica; not for the Kafka pipeline (--verify)",
+            true,
+            List.of(new ParamSpec("time-limit-s", "1", "CP-SAT limit in deterministic seconds (about 10 s of wall time on 2 cores); "
+                            + "the best schedule found (local search, then CP-SAT) is replayed"),
+                    new ParamSpec("evaluations", "20000", "schedules the local search decodes before CP-SAT, >= 0"),
+                    new ParamSpec("max-requests", "400", "refuse larger workloads (the IP grows with requests x outputs)")),
+            (p, ctx) -> {
+                p.require(p.getDouble("time-limit-s") > 0, "time-limit-s", "must be > 0");
+                p.require(p.getInt("max-requests") >= 1, "max-requests", "must be >= 1");
+                if (ctx.workload() == null) {
+                    throw new IllegalArgumentException("policy.hindsight-opt: needs the whole workload in advance (an offline "
+                            + "policy); run it in the in-memory simulator, not the Kafka pipeline");
+                }
+                if (!(ctx.timeModel() instanceof UnitTimeModel)) {
+                    throw new IllegalArgumentException("policy.hindsight-opt: needs the unit time model (model 'unit'): "
+                            + "the integer program counts time in iterations");
+                }
+                final List<Request> reqs = ctx.workload().requests();
+                if (reqs.size() > p.getInt("max-requests")) {
+                    throw new IllegalArgumentException("policy.hindsight-opt.max-requests: the workload has " + reqs.size()
+                            + " requests, more than " + p.getInt("max-requests"));
+                }
+                final HindsightProblem problem = HindsightProblem.of(reqs, ctx.kvCapacityTokens(), ctx.blockSize(),
+                        UnitTimeModel.UNIT_MICROS);
+                p.require(p.getInt("evaluations") >= 0, "evaluations", "must be >= 0");
+                final HindsightSolution solution = HindsightSolvers.solve(problem, p.getDouble("time-limit-s"),
+                        p.getInt("evaluations"));
+                return new HindsightOptPolicy(reqs, solution, UnitTimeModel.UNIT_MICROS);
+            }, true);
 
     private final String policyName;
     private final String description;
     private final boolean needsLengths;
     private final List<ParamSpec> params;
     private final BiFunction<PolicyParams, PolicyContext, Policy> factory;
+    private final boolean offline;
 
     PolicyKind(final String policyName, final String description, final boolean needsLengths,
                final List<ParamSpec> params, final BiFunction<PolicyParams, PolicyContext, Policy> factory) {
+        this(policyName, description, needsLengths, params, factory, false);
+    }
+
+    PolicyKind(final String policyName, final String description, final boolean needsLengths,
+               final List<ParamSpec> params, final BiFunction<PolicyParams, PolicyContext, Policy> factory,
+               final boolean offline) {
         this.policyName = policyName;
         this.description = description;
         this.needsLengths = needsLengths;
         this.params = params;
         this.factory = factory;
+        this.offline = offline;
+    }
+
+    /**
+     * True for an offline policy: it is built from the whole workload in advance (PolicyContext.workload),
+     * runs only in the in-memory simulator, is excluded from the Kafka pipeline's {@code --verify}, and the
+     * contract suite skips it (its own tests cover it on instances it can solve).
+     */
+    public boolean offline() {
+        return offline;
     }
 
     /** The registry name (the value of {@code policy=}). */

@@ -47,6 +47,9 @@ class PolicyContractTest {
     static Stream<Arguments> cases() {
         final List<Arguments> list = new ArrayList<>();
         for (final PolicyKind kind : PolicyKind.values()) {
+            if (kind.offline()) {
+                continue; // built from the whole workload; covered by its own tests
+            }
             for (final Scenario s : SCENARIOS) {
                 list.add(Arguments.of(kind.policyName(), s));
             }

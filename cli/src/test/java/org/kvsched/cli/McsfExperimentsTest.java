@@ -1,0 +1,87 @@
+package org.kvsched.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kvsched.core.report.JsonReader;
+import org.kvsched.core.testing.SharedData;
+
+/** The MC-SF experiments in quick mode: the JSON keys the issue names, with sane values. */
+class McsfExperimentsTest {
+
+    private static double num(final Map<String, Object> m, final String key) {
+        assertTrue(m.containsKey(key), "missing key " + key + " in " + m.keySet());
+        return ((Number) m.get(key)).doubleValue();
+    }
+
+    @Test
+    void mcsfSyntheticQuick(@TempDir final Path dir) throws Exception {
+        final Path json = dir.resolve("syn.json");
+        final CliRunner.Result r = CliRunner.run("experiment", "mcsf-synthetic", "--quick", "--json", json.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("1.005") && r.out().contains("1.047"), "paper figures printed:\n" + r.out());
+        final Map<String, Object> m = JsonReader.parseObject(Files.readString(json));
+        for (final String model : new String[] {"t0", "poisson"}) {
+            final double mean = num(m, "mean_ratio_" + model);
+            final double worst = num(m, "worst_ratio_" + model);
+            // MC-SF is a feasible schedule, so it is never better than the best one found (which includes it).
+            assertTrue(mean >= 1.0 && worst >= mean && worst < 2.0, model + ": mean " + mean + ", worst " + worst);
+            assertTrue(num(m, "mean_ratio_to_bound_" + model) >= mean);
+        }
+        assertEquals(0.0, num(m, "mechanism_vs_offline_mcsf_mismatches"));
+        assertEquals(0.0, num(m, "best_schedule_replay_failures"));
+    }
+
+    @Test
+    void mcsfTraceQuick(@TempDir final Path dir) throws Exception {
+        final Path lengths = SharedData.require("data/traces/AzureLLMInferenceTrace_conv.csv");
+        final Path shared = lengths.getParent().getParent().getParent();
+        final Path json = dir.resolve("trace.json");
+        final CliRunner.Result r = CliRunner.run("experiment", "mcsf-trace", "--quick", "--shared", shared.toString(),
+                "--json", json.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        final Map<String, Object> m = JsonReader.parseObject(Files.readString(json));
+        for (final String level : new String[] {"high", "low"}) {
+            final double sf = num(m, "mcsf_mean_e2e_s_" + level);
+            final double bench = num(m, "mc_benchmark_mean_e2e_s_" + level);
+            assertTrue(sf > 0 && bench > 0);
+            // Shortest-first cannot lose on mean latency to FCFS with the same admission test on an overloaded replica.
+            assertTrue(sf < bench, level + ": mcsf " + sf + " vs mc-benchmark " + bench);
+            assertEquals(1 - sf / bench, num(m, "reduction_" + level), 1e-9);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void azureReplayQuick(@TempDir final Path dir) throws Exception {
+        final Path conv = SharedData.require("data/traces/AzureLLMInferenceTrace_conv.csv");
+        SharedData.require("data/traces/AzureLLMInferenceTrace_code.csv");
+        final Path shared = conv.getParent().getParent().getParent();
+        final Path json = dir.resolve("replay.json");
+        final CliRunner.Result r = CliRunner.run("experiment", "azure-replay", "--quick", "--shared", shared.toString(),
+                "--json", json.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        final Map<String, Object> m = JsonReader.parseObject(Files.readString(json));
+        final java.util.List<Object> runs = (java.util.List<Object>) m.get("runs");
+        final java.util.List<Object> policies = (java.util.List<Object>) m.get("policies");
+        assertTrue(!policies.contains("hindsight-opt") && policies.contains("mcsf") && policies.contains("fcfs-vllm"));
+        // 2 traces x 2 models x 2 rate scales x every online policy.
+        assertEquals(8 * policies.size(), runs.size());
+        for (final Object o : runs) {
+            final Map<String, Object> run = (Map<String, Object>) o;
+            assertEquals(num(run, "requests"), num(run, "completed"), run.toString());
+            final Map<String, Object> e2e = (Map<String, Object>) run.get("e2e_s");
+            final Map<String, Object> ttft = (Map<String, Object>) run.get("ttft_s");
+            assertTrue(num(e2e, "p99") >= num(e2e, "p50") && num(e2e, "mean") >= num(ttft, "mean"), run.toString());
+            final double kv = num(run, "kv_util_mean");
+            assertTrue(kv > 0 && kv <= 1, run.toString());
+            assertTrue(num(run, "throughput_tokens_per_s") > 0);
+        }
+    }
+}
