@@ -95,9 +95,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         final ModelProfile model = deployment.profile();
         final PolicyConfig config = PolicyConfig.parse(policy);
-        // Fail on a bad policy before starting anything.
-        PolicyKind.create(config, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed));
         final Workload w = workload.load(workload.rateScale, deployment.seed);
+        // Fail on a bad policy before starting anything (with the workload, as simulate builds it).
+        PolicyKind.create(config, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed, w));
         final String prefix = topicPrefix != null ? topicPrefix
                 : bootstrapServers == null ? "" : "replay-" + Long.toString(System.currentTimeMillis(), 36) + ".";
         final ReplayRun.Spec spec = new ReplayRun.Spec(w, config, deployment.model, deployment.kvCapacity, deployment.predictor,

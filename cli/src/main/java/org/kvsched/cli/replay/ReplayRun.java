@@ -125,7 +125,7 @@ public final class ReplayRun {
                         probe.p50Ms(), probe.p99Ms(), probe.samples());
             }
             final ServiceConfig base = ServiceConfig.of(serviceConfig(spec, bootstrap, stateDir));
-            final SchedulerApp scheduler = new SchedulerApp(SchedulerSettings.fromConfig(base).withWorkload(spec.workload()));
+            final SchedulerApp scheduler = new SchedulerApp(SchedulerSettings.fromConfig(base, spec.workload()));
             services.add(scheduler);
             scheduler.start();
             final int workers = Math.max(1, Math.min(spec.workers(), spec.replicas()));

@@ -51,13 +51,21 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
         PolicyKind.create(policy, context(model, seed, workload));
     }
 
-    /** Reads and validates the settings. */
+    /** Reads and validates the settings of a standalone service (the workload is unknown). */
     public static SchedulerSettings fromConfig(final ServiceConfig config) {
+        return fromConfig(config, null);
+    }
+
+    /**
+     * Reads and validates the settings, with the workload when the caller knows it (in-process replay):
+     * policies that derive parameters from the workload (WAIT's thresholds) then need none given.
+     */
+    public static SchedulerSettings fromConfig(final ServiceConfig config, final Workload workload) {
         config.require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         final PolicyConfig policy = PolicyConfig.fromProperties(config.asMap(), "fcfs-vllm");
         final long seed = config.getLong("seed", 1L);
         return new SchedulerSettings(config, TopicCatalog.withPrefix(config.get("topic.prefix", "")), policy, model(config),
-                LengthPredictor.parse(config.get("predictor", "oracle"), seed), seed, null);
+                LengthPredictor.parse(config.get("predictor", "oracle"), seed), seed, workload);
     }
 
     /** The model of {@code model} with the {@code kv.capacity} override; fails naming the key. */
