@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             PoliciesCommand.class,
             ModelsCommand.class,
             ExperimentCommand.class,
+            FluidCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KvschedCli implements Runnable {

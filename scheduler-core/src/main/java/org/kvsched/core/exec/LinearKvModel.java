@@ -25,7 +25,7 @@ package org.kvsched.core.exec;
  * @param d0Ms         fixed cost, ms per non-empty iteration, &gt;= 0
  * @param d1MsPerToken cost per KV token of the batch's requests, ms per token, &gt;= 0
  */
-public record LinearKvModel(double d0Ms, double d1MsPerToken) implements ExecutionTimeModel {
+public record LinearKvModel(double d0Ms, double d1MsPerToken) implements MillisecondTimeModel {
 
     /** Default d0: 4.6 ms per iteration (per-iteration reading [R], see the class note). */
     public static final double DEFAULT_D0_MS = 4.6;
@@ -42,12 +42,8 @@ public record LinearKvModel(double d0Ms, double d1MsPerToken) implements Executi
         }
     }
 
-    @Override
-    public long iterationMicros(final BatchShape shape) {
-        return Micros.of(iterationMillis(shape), shape);
-    }
 
-    /** The unrounded iteration time in ms (0 for an empty batch). */
+    @Override
     public double iterationMillis(final BatchShape shape) {
         if (shape.isEmpty()) {
             return 0.0;

@@ -26,7 +26,7 @@ package org.kvsched.core.exec;
  * @param d     ms per context token of the decoding sequences, &gt;= 0
  */
 public record LinearSurrogateModel(String label, double a, double b, double c, double d)
-        implements ExecutionTimeModel {
+        implements MillisecondTimeModel {
 
     /** Llama-2-7B, 1xA100-80GB TP1 (A.9: MAPE 2.5%, p95 8.4% vs the component model). */
     public static final LinearSurrogateModel LLAMA2_7B_A100_TP1 =
@@ -51,12 +51,8 @@ public record LinearSurrogateModel(String label, double a, double b, double c, d
         }
     }
 
-    @Override
-    public long iterationMicros(final BatchShape shape) {
-        return Micros.of(iterationMillis(shape), shape);
-    }
 
-    /** The unrounded iteration time in ms (0 for an empty batch). */
+    @Override
     public double iterationMillis(final BatchShape shape) {
         if (shape.isEmpty()) {
             return 0.0;

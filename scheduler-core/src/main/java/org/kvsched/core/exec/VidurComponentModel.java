@@ -33,7 +33,7 @@ package org.kvsched.core.exec;
  * @param cpuOverheadMs fixed per-iteration overhead in ms, &gt;= 0 (0 for Vidur-faithful runs)
  */
 public record VidurComponentModel(ComponentCoefficients coefficients, double cpuOverheadMs)
-        implements ExecutionTimeModel {
+        implements MillisecondTimeModel {
 
     public VidurComponentModel {
         if (coefficients == null) {
@@ -49,12 +49,8 @@ public record VidurComponentModel(ComponentCoefficients coefficients, double cpu
         this(coefficients, 0.0);
     }
 
-    @Override
-    public long iterationMicros(final BatchShape shape) {
-        return Micros.of(iterationMillis(shape), shape);
-    }
 
-    /** The unrounded iteration time in ms (0 for an empty batch); for reports and tests. */
+    @Override
     public double iterationMillis(final BatchShape shape) {
         if (shape.isEmpty()) {
             return 0.0;

@@ -18,6 +18,10 @@ import org.kvsched.core.policy.hindsight.HindsightSolution;
 import org.kvsched.core.policy.hindsight.HindsightSolvers;
 import org.kvsched.core.policy.mcsf.McsfPolicy;
 import org.kvsched.core.policy.mcsf.SortedFPolicy;
+import org.kvsched.core.policy.gsa.FcfsRestartPolicy;
+import org.kvsched.core.policy.gsa.GeometricSlicingPolicy;
+import org.kvsched.core.policy.gsa.GsaFactory;
+import org.kvsched.core.policy.wait.WaitFactory;
 
 /**
  * The registry of policies: one constant per name, each building its policy from checked parameters.
@@ -104,6 +108,24 @@ public enum PolicyKind {
                 return new SortedFPolicy(p.getDouble("reserve"), p.getBoolean("work-conserving"), p.getInt("max-skips"),
                         ctx.kvCapacityTokens());
             }),
+
+    WAIT("wait", "Ao et al. WAIT: per-type thresholds from the fluid equilibrium; a type starts only when n_j of it wait",
+            true, WaitFactory.WAIT_PARAMS, WaitFactory::wait),
+
+    NESTED_WAIT("nested-wait", "Ao et al. Nested WAIT: decode segments entered in threshold groups, safety buffer, unknown lengths",
+            false, WaitFactory.NESTED_PARAMS, WaitFactory::nested),
+
+    GSA("gsa", "Feng et al. GSA: geometric slices in a staggered pipeline; unfinished jobs restart with a longer slice",
+            false, GsaFactory.GSA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GSA, p, ctx)),
+
+    GBA("gba", "Feng et al. GBA: geometric length classes, shortest class first, each a staggered pipeline",
+            true, GsaFactory.GBA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GBA, p, ctx)),
+
+    GBA_D("gba-d", "Feng et al. GBA-D: GBA that starts jobs early into memory freed by early finishers",
+            true, GsaFactory.GBA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GBA_D, p, ctx)),
+
+    FCFS_RESTART("fcfs-restart", "GSA paper's vLLM-style baseline: FCFS admission, on overflow restart the newest from scratch",
+            false, List.of(), (p, ctx) -> new FcfsRestartPolicy()),
 
     HINDSIGHT_OPT("hindsight-opt", "offline optimum (Jaillet et al. IP, CP-SAT) replayed; needs the whole workload, the unit model, "
             + "one replica; not for the Kafka pipeline (--verify)",

@@ -65,54 +65,39 @@ final class TraceReader {
     // ---------------------------------------------------------------- CSV formats
 
     private void readAzure(final BufferedReader in, final String header, final RowBuffer rows) throws IOException {
-        final String[] columns = CsvRows.splitTrimmed(TraceFormat.stripBom(header));
-        final int ts = indexOf(columns, "TIMESTAMP");
-        final int ctx = indexOf(columns, "ContextTokens");
-        final int gen = indexOf(columns, "GeneratedTokens");
-        final String[] fields = new String[columns.length];
-        int lineNumber = 1;
-        String line;
-        while ((line = in.readLine()) != null) {
-            lineNumber++;
-            if (line.isBlank()) {
-                continue;
-            }
-            checkColumnCount(line, fields, lineNumber);
-            // Held as epoch nanoseconds until the earliest row is known (fits a long until 2262).
-            rows.add(parseTimestampNanos(fields[ts], lineNumber),
-                    parseLength(fields[ctx], "ContextTokens", lineNumber),
-                    parseLength(fields[gen], "GeneratedTokens", lineNumber));
-        }
+        // Held as epoch nanoseconds until the earliest row is known (fits a long until 2262).
+        readCsv(in, header, rows, "TIMESTAMP", this::parseTimestampNanos, "ContextTokens", "GeneratedTokens");
         if (rows.size() > 0) {
             rows.rescaleTimes(rows.minTime(), 1000.0);
         }
     }
 
     private void readVidur(final BufferedReader in, final String header, final RowBuffer rows) throws IOException {
-        final String[] columns = CsvRows.splitTrimmed(TraceFormat.stripBom(header));
-        final int at = indexOf(columns, "arrived_at");
-        final int pre = indexOf(columns, "num_prefill_tokens");
-        final int dec = indexOf(columns, "num_decode_tokens");
-        final String[] fields = new String[columns.length];
-        int lineNumber = 1;
-        String line;
-        while ((line = in.readLine()) != null) {
-            lineNumber++;
-            if (line.isBlank()) {
-                continue;
-            }
-            checkColumnCount(line, fields, lineNumber);
-            final double seconds = parseNonNegative(fields[at], "arrived_at", "seconds", lineNumber);
-            rows.add(Math.round(seconds * 1e6),
-                    parseLength(fields[pre], "num_prefill_tokens", lineNumber),
-                    parseLength(fields[dec], "num_decode_tokens", lineNumber));
-        }
+        readCsv(in, header, rows, "arrived_at",
+                (text, lineNumber) -> Math.round(parseNonNegative(text, "arrived_at", "seconds", lineNumber) * 1e6),
+                "num_prefill_tokens", "num_decode_tokens");
     }
 
     private void readLengthsOnly(final BufferedReader in, final String header, final RowBuffer rows) throws IOException {
+        readCsv(in, header, rows, null, null, "num_prefill_tokens", "num_decode_tokens");
+    }
+
+    /** Parses the time column of one row (units are the caller's). */
+    @FunctionalInterface
+    private interface TimeColumn {
+        long parse(String text, int lineNumber);
+    }
+
+    /**
+     * The one CSV loop: a time column (or none: time 0 for the caller to fill) and two length columns,
+     * looked up by name in the header; blank lines skipped; line numbers 1-based with the header as line 1.
+     */
+    private void readCsv(final BufferedReader in, final String header, final RowBuffer rows, final String timeColumn,
+                         final TimeColumn time, final String promptColumn, final String outputColumn) throws IOException {
         final String[] columns = CsvRows.splitTrimmed(TraceFormat.stripBom(header));
-        final int pre = indexOf(columns, "num_prefill_tokens");
-        final int dec = indexOf(columns, "num_decode_tokens");
+        final int at = timeColumn == null ? -1 : indexOf(columns, timeColumn);
+        final int prompt = indexOf(columns, promptColumn);
+        final int output = indexOf(columns, outputColumn);
         final String[] fields = new String[columns.length];
         int lineNumber = 1;
         String line;
@@ -122,8 +107,9 @@ final class TraceReader {
                 continue;
             }
             checkColumnCount(line, fields, lineNumber);
-            rows.add(0L, parseLength(fields[pre], "num_prefill_tokens", lineNumber),
-                    parseLength(fields[dec], "num_decode_tokens", lineNumber));
+            rows.add(at < 0 ? 0L : time.parse(fields[at], lineNumber),
+                    parseLength(fields[prompt], promptColumn, lineNumber),
+                    parseLength(fields[output], outputColumn, lineNumber));
         }
     }
 

@@ -21,6 +21,7 @@ import org.kvsched.core.policy.SchedulerView;
 import org.kvsched.core.policy.SeqView;
 import org.kvsched.core.policy.PolicyContext;
 import org.kvsched.core.policy.PolicyKind;
+import org.kvsched.core.workload.Workload;
 
 /** Test fixture: runs a workload through the in-memory engine and checks invariants after every step. */
 public final class SimulationHarness {
@@ -92,7 +93,9 @@ public final class SimulationHarness {
                     metrics.onStep(s);
                 }
             };
-            final Policy policy = PolicyKind.create(config, new PolicyContext(model, kvTokens, blockSize, 7));
+            // The served workload is in the context, as Simulation.run gives it (WAIT derives its thresholds from it).
+            final Policy policy = PolicyKind.create(config, new PolicyContext(model, kvTokens, blockSize, 7,
+                    new Workload("harness", requests)));
             return new Scheduler(i, single ? new OneIterationPerPlan(policy) : policy, kvTokens, blockSize, predictor, listener);
         }, new PlanExecutor(model), Router.byName(routing), ProgressListener.NONE);
         final EngineStats stats = engine.run(requests);
