@@ -14,9 +14,9 @@ public final class Experiments {
         return List.of(
                 new org.kvsched.cli.experiment.mcsf.McsfSyntheticExperiment(),
                 new org.kvsched.cli.experiment.mcsf.McsfTraceExperiment(),
-                new org.kvsched.cli.experiment.replay.AzureReplayExperiment(),
                 new WaitStabilityExperiment(),
-                new GsaOfflineExperiment());
+                new GsaOfflineExperiment(),
+                new org.kvsched.cli.experiment.replay.AzureReplayExperiment());
     }
 
     /** Looks one up; fails with one line listing the valid names. */

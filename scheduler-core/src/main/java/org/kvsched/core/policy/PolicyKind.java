@@ -130,8 +130,8 @@ public enum PolicyKind {
     HINDSIGHT_OPT("hindsight-opt", "offline optimum (Jaillet et al. IP, CP-SAT) replayed; needs the whole workload, the unit model, "
             + "one replica; not for the Kafka pipeline (--verify)",
             true,
-            List.of(new ParamSpec("time-limit-s", "1", "CP-SAT limit in deterministic seconds (about 10 s of wall time on 2 cores); "
-                            + "the best schedule found (local search, then CP-SAT) is replayed"),
+            List.of(new ParamSpec("time-limit-s", "0.2", "CP-SAT limit in deterministic seconds (0: local search only); wall time "
+                            + "is larger (tens of s for 50 requests); the best schedule found is replayed"),
                     new ParamSpec("evaluations", "20000", "schedules the local search decodes before CP-SAT, >= 0"),
                     new ParamSpec("max-requests", "400", "refuse larger workloads (the IP grows with requests x outputs)")),
             (p, ctx) -> {

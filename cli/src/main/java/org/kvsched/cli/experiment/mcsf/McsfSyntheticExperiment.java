@@ -100,6 +100,11 @@ public final class McsfSyntheticExperiment implements Experiment {
                 + "optimum is not proven (see 'proven'), the best schedule is only an upper estimate of OPT, so our ratio is a "
                 + "LOWER estimate of the paper's; 'ratio to bound' (lower bound: CP-SAT's bound or the memory-time area bound) "
                 + "is an upper estimate. The paper solved the IP with Gurobi to optimality.");
+        notes.add("Reading a ratio above the paper's: it cannot come from a weak optimum, because every best schedule is "
+                + "feasible (replayed through the scheduler, see below), so the true MC-SF/OPT ratio is at least ours. "
+                + "Candidate causes, none confirmed: the paper's Gurobi runs stopping short of optimality (its solve times "
+                + "and gaps are not in the sources read), or generator details we reconstructed (instance counts, Poisson "
+                + "discretisation, tie-breaks) [?].");
         notes.add("Memory model: the paper charges s + j while token j is generated (peak s + o); the mechanism charges the "
                 + "KV of computed tokens, prompt + j - 1. To reproduce the paper's model exactly every prompt is given s + 1 "
                 + "tokens; the mechanism rejects a request whose prompt + output exceeds M, so outputs are drawn from "
