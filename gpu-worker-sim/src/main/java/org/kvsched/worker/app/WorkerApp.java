@@ -79,14 +79,8 @@ public final class WorkerApp implements Service {
     }
 
     private static ModelProfile model(final ServiceConfig config) {
-        final ModelProfile p;
-        try {
-            p = ModelCatalog.byName(config.get("model", ModelCatalog.DEFAULT_NAME));
-        } catch (final IllegalArgumentException e) {
-            throw new IllegalArgumentException("config: key 'model': " + e.getMessage(), e);
-        }
-        final int kv = config.getInt("kv.capacity", 0);
-        return kv > 0 ? p.withKvCapacityTokens(kv) : p;
+        return ModelCatalog.configured(config.get("model", ModelCatalog.DEFAULT_NAME), config.getInt("kv.capacity", 0),
+                "config: key 'model'");
     }
 
     @Override

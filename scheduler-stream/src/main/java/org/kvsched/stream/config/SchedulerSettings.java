@@ -70,14 +70,8 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
 
     /** The model of {@code model} with the {@code kv.capacity} override; fails naming the key. */
     public static ModelProfile model(final ServiceConfig config) {
-        final ModelProfile p;
-        try {
-            p = ModelCatalog.byName(config.get("model", ModelCatalog.DEFAULT_NAME));
-        } catch (final IllegalArgumentException e) {
-            throw new IllegalArgumentException("config: key 'model': " + e.getMessage(), e);
-        }
-        final int kv = config.getInt("kv.capacity", 0);
-        return kv > 0 ? p.withKvCapacityTokens(kv) : p;
+        return ModelCatalog.configured(config.get("model", ModelCatalog.DEFAULT_NAME), config.getInt("kv.capacity", 0),
+                "config: key 'model'");
     }
 
     /** The same settings with the workload known (in-process replay). */
