@@ -8,7 +8,8 @@ package org.kvsched.core.policy.hindsight;
  * @param lowerBound   proven lower bound on the optimal total latency, slots
  * @param optimal      true if {@code totalLatency} is proven optimal
  * @param solver       the solver's name
- * @param seconds      solve time, wall-clock seconds (measured by the solver, outside the core's determinism)
+ * @param seconds      solve time as the solver itself reports it (CP-SAT's wall time), seconds; 0 for the core's
+ *                     pure-Java solvers, which keep no clock (time the call instead)
  */
 public record HindsightSolution(long[] starts, long totalLatency, long lowerBound, boolean optimal, String solver,
                                 double seconds) {
