@@ -57,13 +57,6 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         deployment.validate();
         final ModelProfile model = deployment.profile();
-        final List<PolicyConfig> configs = new ArrayList<>();
-        for (final String spec : splitPolicySpecs(policies)) {
-            final PolicyConfig config = PolicyConfig.parse(spec);
-            // Fail at start, with one line, on any bad name or parameter.
-            PolicyKind.create(config, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed));
-            configs.add(config);
-        }
         final List<Double> scales = new ArrayList<>();
         if (rateScales.isBlank()) {
             scales.add(workload.rateScale);
@@ -79,6 +72,14 @@ final class CompareCommand implements Callable<Integer> {
         final Map<Double, Workload> workloads = new LinkedHashMap<>();
         for (final double scale : scales) {
             workloads.put(scale, workload.load(scale, deployment.seed));
+        }
+        final List<PolicyConfig> configs = new ArrayList<>();
+        for (final String spec : splitPolicySpecs(policies)) {
+            final PolicyConfig config = PolicyConfig.parse(spec);
+            // Fail at start, with one line, on any bad name or parameter (some policies derive theirs from the workload).
+            PolicyKind.create(config, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(),
+                    deployment.seed, workloads.values().iterator().next()));
+            configs.add(config);
         }
         final int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         final ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(nThreads, configs.size() * scales.size())));

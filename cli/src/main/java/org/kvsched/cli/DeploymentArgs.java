@@ -35,11 +35,7 @@ public final class DeploymentArgs {
 
     /** The model profile with any capacity override; fails with one line on a bad name or parameter. */
     ModelProfile profile() {
-        final ModelProfile p = ModelCatalog.byName(model);
-        if (kvCapacity < 0) {
-            throw new IllegalArgumentException("--kv-capacity must be >= 0, got " + kvCapacity);
-        }
-        return kvCapacity > 0 ? p.withKvCapacityTokens(kvCapacity) : p;
+        return ModelCatalog.configured(model, kvCapacity, "--model/--kv-capacity");
     }
 
     LengthPredictor lengthPredictor() {

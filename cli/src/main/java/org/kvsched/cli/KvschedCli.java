@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             SimulateCommand.class,
             CompareCommand.class,
+            ReplayCommand.class,
             PoliciesCommand.class,
             ModelsCommand.class,
             ExperimentCommand.class,

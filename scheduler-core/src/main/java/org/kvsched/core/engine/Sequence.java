@@ -22,7 +22,6 @@ final class Sequence implements SeqView {
     long admissionOrder = -1;
     long admittedAtIteration = -1;
     boolean firstTokenSeen;
-    boolean everAdmitted;
 
     Sequence(final Request request, final int predicted, final long queueKey) {
         this.request = request;

@@ -119,6 +119,29 @@ public final class ModelCatalog {
     }
 
     /**
+     * The profile a user configured: {@code spec} as for {@link #byName(String)}, with the KV capacity
+     * replaced by {@code kvCapacityOverride} tokens when it is positive. The one place every entry point
+     * (CLI options, service configuration keys) turns its settings into a profile.
+     *
+     * @param spec               model name with optional parameters
+     * @param kvCapacityOverride KV capacity per replica, tokens; 0 keeps the profile's
+     * @param source             how the user set the model, for messages (e.g. {@code --model}, {@code config: key 'model'})
+     * @throws IllegalArgumentException one line starting with {@code source}
+     */
+    public static ModelProfile configured(final String spec, final int kvCapacityOverride, final String source) {
+        final ModelProfile profile;
+        try {
+            profile = byName(spec);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+        if (kvCapacityOverride < 0) {
+            throw new IllegalArgumentException(source + ": KV capacity override must be >= 0 tokens, got " + kvCapacityOverride);
+        }
+        return kvCapacityOverride > 0 ? profile.withKvCapacityTokens(kvCapacityOverride) : profile;
+    }
+
+    /**
      * Parses a spec ({@code name[:key=value,...]}) into a profile.
      *
      * @throws IllegalArgumentException with a one-line message naming the bad name, key or value and

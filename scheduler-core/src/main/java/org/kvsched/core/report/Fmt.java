@@ -49,6 +49,18 @@ final class Fmt {
         return f("%,d", n);
     }
 
+    /** A count with three significant digits and a k/M suffix from 10,000: 9,876, 32.8k, 1.23M. */
+    static String compact(final long n) {
+        final long a = Math.abs(n);
+        if (a < 10_000) {
+            return count(n);
+        }
+        if (a < 999_500) {
+            return f(a < 99_950 ? "%.1fk" : "%.0fk", n / 1e3);
+        }
+        return f(a < 9_995_000 ? "%.2fM" : a < 99_950_000 ? "%.1fM" : "%,.0fM", n / 1e6);
+    }
+
     /** A rate or other positive quantity with about three significant digits and grouping. */
     static String number(final double v) {
         if (!Double.isFinite(v)) {

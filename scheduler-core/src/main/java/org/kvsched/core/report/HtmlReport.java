@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import org.kvsched.core.metrics.KvSample;
 import org.kvsched.core.metrics.RequestOutcome;
@@ -158,10 +159,10 @@ public final class HtmlReport {
         final List<String> csv = csvFileNames(runs);
         sb.append("<h2>Summary</h2>\n<div class=\"scroll\"><table>\n<thead>\n<tr>")
                 .append("<th rowspan=\"2\">Run</th><th rowspan=\"2\">Model</th><th rowspan=\"2\">Rate<br>scale</th>")
-                .append("<th rowspan=\"2\">Completed</th><th rowspan=\"2\">Rejected</th><th rowspan=\"2\">Preempt.</th>")
+                .append("<th rowspan=\"2\" title=\"completed / requests\">Done</th><th rowspan=\"2\" title=\"rejected requests\">Rej.</th><th rowspan=\"2\" title=\"preemptions\">Pre-<br>empt.</th>")
                 .append("<th rowspan=\"2\">Output<br>tok/s</th><th colspan=\"3\">TTFT</th><th colspan=\"3\">End-to-end</th>")
-                .append("<th colspan=\"2\">TPOT</th><th rowspan=\"2\">KV util<br>mean</th><th rowspan=\"2\">KV peak / capacity<br>(tokens)</th>")
-                .append("<th rowspan=\"2\">Makespan</th><th rowspan=\"2\">Wall</th><th rowspan=\"2\">Requests</th></tr>\n<tr>")
+                .append("<th colspan=\"2\">TPOT</th><th rowspan=\"2\">KV util<br>mean</th><th rowspan=\"2\">KV peak /<br>capacity (tok)</th>")
+                .append("<th rowspan=\"2\">Make-<br>span</th><th rowspan=\"2\">Wall</th><th rowspan=\"2\" title=\"per-request outcomes\">Raw</th></tr>\n<tr>")
                 .append("<th>mean</th><th>p50</th><th>p99</th><th>mean</th><th>p50</th><th>p99</th><th>p50</th><th>p99</th></tr>\n</thead>\n<tbody>\n");
         for (int i = 0; i < runs.size(); i++) {
             final RunResult r = runs.get(i);
@@ -177,7 +178,7 @@ public final class HtmlReport {
             latencyCells(sb, s.e2eMs(), true);
             latencyCells(sb, s.tpotMs(), false);
             num(sb, Fmt.percent(s.kvUtilMean()));
-            num(sb, Fmt.count(s.kvPeakTokens()) + " / " + Fmt.count(s.kvCapacityTokens()));
+            num(sb, Fmt.compact(s.kvPeakTokens()) + " / " + Fmt.compact(s.kvCapacityTokens()));
             num(sb, Fmt.seconds(s.makespanS()));
             num(sb, r.wallSeconds() > 0 ? Fmt.seconds(r.wallSeconds()) : Fmt.NONE);
             sb.append("<td><a href=\"").append(Html.escape(csv.get(i))).append("\">csv</a></td></tr>\n");
@@ -293,7 +294,7 @@ public final class HtmlReport {
     }
 
     private static SvgChart loadChart(final String title, final String what, final List<Group> groups,
-                                      final java.util.function.Function<Summary, Stats> stat) {
+                                      final Function<Summary, Stats> stat) {
         double max = 0;
         for (final Group g : groups) {
             for (final RunResult r : g.runs) {
@@ -459,13 +460,13 @@ public final class HtmlReport {
     }
 
     private static final String CSS = String.join("\n",
-            "body { font-family: system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 24px; color: #222; background: #f7f7f8; }",
+            "body { font-family: system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 16px; color: #222; background: #f7f7f8; }",
             "h1 { font-size: 22px; margin: 0 0 4px; }",
             "h2 { font-size: 17px; margin: 28px 0 10px; }",
             ".meta { color: #666; margin: 0 0 12px; font-size: 13px; }",
             ".scroll { overflow-x: auto; }",
-            "table { border-collapse: collapse; font-size: 13px; background: #fff; }",
-            "th, td { border: 1px solid #ddd; padding: 4px 8px; white-space: nowrap; }",
+            "table { border-collapse: collapse; font-size: 12px; background: #fff; }",
+            "th, td { border: 1px solid #ddd; padding: 3px 6px; white-space: nowrap; }",
             "th { background: #eef0f3; font-weight: 600; text-align: center; }",
             "td.num { text-align: right; font-variant-numeric: tabular-nums; }",
             "td.label { font-weight: 600; }",

@@ -74,6 +74,12 @@ public final class GeometricSlicingPolicy implements Policy {
         }
     }
 
+    /**
+     * GBA-D checks each early start against up to a slice's worth of planned slots (O(lanes log lanes)); at most
+     * this many early starts per decision keep a decision cheap, and GBA-D decides at every iteration anyway.
+     */
+    static final int MAX_EARLY_STARTS = 4;
+
     private final Mode mode;
     private final double alpha;
     private final double beta;
@@ -291,15 +297,19 @@ public final class GeometricSlicingPolicy implements Policy {
 
     /**
      * GBA-D: starts the next jobs of the level before their slots while the exact future footprint of the
-     * running jobs, the job and the jobs of the following planned slots stays within the KV.
+     * running jobs, the job and the jobs of the following planned slots stays within the KV (at most
+     * {@link #MAX_EARLY_STARTS} per decision [R]).
      */
     private Pipeline backfill(final SchedulerView view, final DecisionBuilder batch, final Envelope envelope,
                               final Pipeline pipeline) {
         final long t = view.iteration();
         long k = pipeline.nextSlot();
+        // Only jobs whose planned slots fall within the horizon (at most one slice: about two lanes' worth after
+        // the candidates) can matter, so the queue is read only that far: the cost does not grow with it.
+        final int lookahead = 4 * pipeline.sps().lanes() + 8;
         final List<SeqView> queue = new ArrayList<>();
         for (final SeqView seq : view.waiting()) {
-            if (level(seq) != pipeline.level()) {
+            if (level(seq) != pipeline.level() || queue.size() == lookahead) {
                 break;
             }
             if (!batch.contains(seq)) {
@@ -307,7 +317,7 @@ public final class GeometricSlicingPolicy implements Policy {
             }
         }
         int started = 0;
-        while (started < queue.size()) {
+        while (started < queue.size() && started < MAX_EARLY_STARTS) {
             final SeqView candidate = queue.get(started);
             final Envelope trial = envelope.copy();
             final int run = remaining(candidate, view);

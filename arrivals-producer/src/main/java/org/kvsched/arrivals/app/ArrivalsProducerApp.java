@@ -1,0 +1,151 @@
+package org.kvsched.arrivals.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.kvsched.core.workload.Workload;
+import org.kvsched.core.workload.WorkloadOptions;
+import org.kvsched.core.workload.Workloads;
+import org.kvsched.schemas.avro.ArrivalEvent;
+import org.kvsched.schemas.serde.AvroSerdes;
+import org.kvsched.schemas.service.Service;
+import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.schemas.service.ServiceMain;
+import org.kvsched.schemas.topic.TopicCatalog;
+
+/**
+ * The arrivals producer service: loads a workload with the core readers or generators, publishes it
+ * with {@link ArrivalPublisher}, and finishes.
+ *
+ * <p>Keys: {@code bootstrap.servers} (required), {@code topic.prefix}, {@code replicas} (1),
+ * {@code speed} (0 = virtual time), {@code workload.trace} (a trace file) or {@code workload.spec}
+ * ({@code default} or a generator spec), {@code workload.requests} (0 = all), {@code workload.rate-scale}
+ * (1), {@code workload.max-context} (4096), {@code seed} (1), {@code schema.registry.url}, {@code kafka.*}.
+ */
+public final class ArrivalsProducerApp implements Service {
+
+    private final ServiceConfig config;
+    private final Workload workload;
+    private final int replicas;
+    private final double speed;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile long[] sent;
+    private Thread thread;
+
+    /** A producer of the workload the configuration names. */
+    public ArrivalsProducerApp(final ServiceConfig config) {
+        this(config, loadWorkload(config));
+    }
+
+    /** A producer of the given workload (the CLI's replay, which loads it itself). */
+    public ArrivalsProducerApp(final ServiceConfig config, final Workload workload) {
+        config.require("bootstrap.servers");
+        this.config = config;
+        this.workload = workload;
+        this.replicas = config.getInt("replicas", 1);
+        if (replicas < 1) {
+            throw new IllegalArgumentException("config: key 'replicas' must be >= 1, got " + replicas);
+        }
+        this.speed = config.getDouble("speed", 0.0);
+        if (!(speed >= 0) || Double.isInfinite(speed)) {
+            throw new IllegalArgumentException("config: key 'speed' must be >= 0 (0 = virtual time), got " + speed);
+        }
+    }
+
+    /** The workload a configuration names (see the class note for the keys). */
+    public static Workload loadWorkload(final ServiceConfig config) {
+        final WorkloadOptions options = WorkloadOptions.defaults()
+                .withRateScale(config.getDouble("workload.rate-scale", 1.0))
+                .withMaxRequests(config.getInt("workload.requests", 0))
+                .withMaxContextTokens(config.getInt("workload.max-context", WorkloadOptions.LLAMA2_CONTEXT_TOKENS));
+        final long seed = config.getLong("seed", 1L);
+        final String trace = config.get("workload.trace", "");
+        try {
+            if (!trace.isEmpty()) {
+                return Workloads.readTrace(Path.of(trace), options, null, seed);
+            }
+            final String spec = config.get("workload.spec", "default");
+            return spec.equals("default") ? Workloads.defaultWorkload(options, seed) : Workloads.generate(spec, options, seed);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("config: key 'workload.trace': cannot read " + trace + ": " + e.getMessage(), e);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("config: workload: " + e.getMessage(), e);
+        }
+    }
+
+    public Workload workload() {
+        return workload;
+    }
+
+    @Override
+    public String name() {
+        return "arrivals-producer";
+    }
+
+    @Override
+    public synchronized void start() {
+        final Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.require("bootstrap.servers"));
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, speed > 0 ? 0 : 5);
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        pp.putAll(config.kafkaOverrides());
+        final String topic = TopicCatalog.withPrefix(config.get("topic.prefix", "")).arrivals().name();
+        running.set(true);
+        thread = new Thread(() -> {
+            try (KafkaProducer<Integer, byte[]> producer = new KafkaProducer<>(pp, new IntegerSerializer(), new ByteArraySerializer())) {
+                sent = new ArrivalPublisher(producer, AvroSerdes.fromConfig(config.asMap()).serde(ArrivalEvent.class).serializer(), topic)
+                        .publish(workload.requests(), replicas, speed, running::get);
+            } catch (final RuntimeException e) {
+                failure.compareAndSet(null, e);
+            }
+        }, name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Waits until every record is published; true if done in time. */
+    @Override
+    public boolean awaitDone(final long millis) throws InterruptedException {
+        final Thread t = thread;
+        if (t != null) {
+            t.join(millis);
+            return !t.isAlive();
+        }
+        return true;
+    }
+
+    /** Records sent per replica, once done (null before). */
+    public long[] sent() {
+        return sent;
+    }
+
+    @Override
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    @Override
+    public synchronized void close() {
+        running.set(false);
+        if (thread != null) {
+            try {
+                thread.join(30_000);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public static void main(final String[] args) {
+        System.exit(ServiceMain.runToCompletion("arrivals-producer", args, ArrivalsProducerApp::new));
+    }
+}

@@ -1,0 +1,150 @@
+package org.kvsched.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.kvsched.cli.replay.ReplayRun;
+import org.kvsched.cli.replay.Verification;
+import org.kvsched.core.exec.ModelProfile;
+import org.kvsched.core.metrics.RunResult;
+import org.kvsched.core.policy.PolicyConfig;
+import org.kvsched.core.policy.PolicyContext;
+import org.kvsched.core.policy.PolicyKind;
+import org.kvsched.core.sim.Simulation;
+import org.kvsched.core.sim.SimulationSetup;
+import org.kvsched.core.workload.Workload;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kvsched replay}: the workload through the Kafka pipeline (arrivals-producer, scheduler-stream,
+ * gpu-worker-sim, metrics-sink), on an embedded single-node KRaft broker unless
+ * {@code --bootstrap-servers} names a cluster. Same workload, model and policy options as
+ * {@code simulate}, same summary table and JSON keys (plus {@code kafka_round_trips} and
+ * {@code events_per_s}); {@code --verify} also runs the in-memory engine and compares every request.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay a workload through the Kafka pipeline (embedded KRaft broker unless --bootstrap-servers) and print the summary.")
+final class ReplayCommand implements Callable<Integer> {
+
+    @Mixin
+    WorkloadArgs workload;
+
+    @Mixin
+    DeploymentArgs deployment;
+
+    @Option(names = "--policy", paramLabel = "SPEC", defaultValue = "fcfs-vllm",
+            description = "Policy name, optionally with parameters; see 'kvsched policies' (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON.")
+    Path json;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write an HTML report with charts (plus JSON and per-request CSV).")
+    Path report;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of starting an embedded broker (topics are created if missing).")
+    String bootstrapServers;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX",
+            description = "Prefix of topic, group and application names (default: none on the embedded broker, a fresh run id otherwise).")
+    String topicPrefix;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL",
+            description = "Use the Confluent wire format against this schema registry (default: Avro single-object encoding, no registry).")
+    String schemaRegistryUrl;
+
+    @Option(names = "--speed", paramLabel = "X", defaultValue = "0",
+            description = "0: virtual time, as fast as possible; X > 0: wall-clock replay X times faster than the trace (default: ${DEFAULT-VALUE}).")
+    double speed;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+            description = "gpu-worker-sim instances sharing the replicas' partitions (0 = one per replica).")
+    int workers;
+
+    @Option(names = "--verify", description = "Also run the in-memory engine and require identical per-request results.")
+    boolean verify;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Extra service configuration, repeatable: e.g. commit.interval.ms=5, processing.guarantee=at_least_once, kafka.linger.ms=1.")
+    Map<String, String> extraConfig = new LinkedHashMap<>();
+
+    @Option(names = "--probe", description = "Measure the transport's round-trip latency first and report how close the replay runs to it.")
+    boolean probe;
+
+    @Override
+    public Integer call() throws Exception {
+        // Before any Kafka class logs: the broker and clients are chatty at INFO.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "classpath:kvsched-log4j2.xml");
+        }
+        deployment.validate();
+        if (!deployment.routing.equals("round-robin")) {
+            throw new IllegalArgumentException("--routing: replay routes in the producer, which supports round-robin only, got '"
+                    + deployment.routing + "'");
+        }
+        if (!(speed >= 0)) {
+            throw new IllegalArgumentException("--speed must be >= 0, got " + speed);
+        }
+        final ModelProfile model = deployment.profile();
+        final PolicyConfig config = PolicyConfig.parse(policy);
+        final Workload w = workload.load(workload.rateScale, deployment.seed);
+        // Fail on a bad policy before starting anything (with the workload, as simulate builds it).
+        PolicyKind.create(config, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed, w));
+        final String prefix = topicPrefix != null ? topicPrefix
+                : bootstrapServers == null ? "" : "replay-" + Long.toString(System.currentTimeMillis(), 36) + ".";
+        final ReplayRun.Spec spec = new ReplayRun.Spec(w, config, deployment.model, deployment.kvCapacity, deployment.predictor,
+                deployment.seed, deployment.replicas, workers > 0 ? workers : deployment.replicas, speed, bootstrapServers, prefix,
+                schemaRegistryUrl, probe, extraConfig, System.err);
+        System.out.printf(Locale.ROOT, "kvsched replay: %s, %d requests (%s), model %s (KV %,d tokens/replica), %d replica(s), predictor %s, %s%n",
+                config.toSpec(), w.requests().size(), w.name(), model.name(), model.kvCapacityTokens(), deployment.replicas,
+                deployment.lengthPredictor().spec(), bootstrapServers == null ? "embedded Kafka broker" : "Kafka at " + bootstrapServers);
+        final ReplayRun.Outcome outcome = ReplayRun.run(spec);
+        final RunResult r = outcome.run();
+        final RunResult result = new RunResult(r.label(), r.model(), workload.rateScale, r.summary(), r.outcomes(), r.kvSamples(), r.wallSeconds());
+        SummaryTable.print(System.out, List.of(result));
+        System.out.printf(Locale.ROOT, "kafka: %,d round trips, %,.0f events/s, %.1f s wall (%.1f s start-up before it)%s%s%n",
+                outcome.roundTrips(), outcome.eventsPerS(), r.wallSeconds(), outcome.startupS(),
+                outcome.errors().isEmpty() ? "" : ", " + outcome.errors().size() + " records to errors",
+                outcome.probe() == null ? "" : String.format(Locale.ROOT, "; transport round trip p50 %.2f ms, wall / (round trips x p50) = %.2f",
+                        outcome.probe().p50Ms(), r.wallSeconds() / (outcome.roundTrips() * outcome.probe().p50Ms() / 1000.0)));
+        int status = 0;
+        Verification.Result check = null;
+        if (verify) {
+            final Simulation.Outcome sim = Simulation.run(new SimulationSetup(w, config, model, deployment.lengthPredictor(),
+                    deployment.replicas, deployment.routing, deployment.seed), (d, t, v) -> { });
+            check = Verification.compare(sim.result().outcomes(), r.outcomes());
+            System.out.println(check.message());
+            status = check.identical() ? 0 : 1;
+        }
+        if (json != null) {
+            final Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("workload", w.name());
+            extra.put("predictor", deployment.lengthPredictor().spec());
+            extra.put("kafka_round_trips", outcome.roundTrips());
+            extra.put("events_per_s", outcome.eventsPerS());
+            extra.put("errors", (long) outcome.errors().size());
+            extra.put("startup_s", outcome.startupS());
+            if (outcome.probe() != null) {
+                extra.put("round_trip_p50_ms", outcome.probe().p50Ms());
+                extra.put("round_trip_p99_ms", outcome.probe().p99Ms());
+                extra.put("wall_over_round_trips_x_p50", r.wallSeconds() / (outcome.roundTrips() * outcome.probe().p50Ms() / 1000.0));
+            }
+            if (check != null) {
+                extra.put("identical_requests", check.identicalCount());
+            }
+            RunOutputs.writeJson(json, org.kvsched.core.report.JsonWriter.write(RunOutputs.runObject(result, extra)));
+        }
+        if (report != null) {
+            RunOutputs.writeReport(report, "kvsched replay: " + config.toSpec() + " on " + w.name(), List.of(result));
+        }
+        return status;
+    }
+}

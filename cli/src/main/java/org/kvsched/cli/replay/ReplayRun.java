@@ -1,0 +1,212 @@
+package org.kvsched.cli.replay;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.kvsched.arrivals.app.ArrivalsProducerApp;
+import org.kvsched.core.metrics.RunResult;
+import org.kvsched.core.policy.PolicyConfig;
+import org.kvsched.core.workload.Workload;
+import org.kvsched.metrics.app.MetricsSinkApp;
+import org.kvsched.schemas.service.Service;
+import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.schemas.topic.TopicCatalog;
+import org.kvsched.schemas.topic.TopicSpec;
+import org.kvsched.stream.app.SchedulerApp;
+import org.kvsched.stream.config.SchedulerSettings;
+import org.kvsched.worker.app.WorkerApp;
+
+/**
+ * One replay through Kafka: a broker (embedded unless the caller names a cluster), the topics, and the
+ * four services started in-process through the same {@link Service} API their own {@code main}s use:
+ * scheduler-stream, one gpu-worker-sim per replica (at most {@code workers}), the metrics sink, and the
+ * arrivals producer. Returns what the sink aggregated.
+ */
+public final class ReplayRun {
+
+    /**
+     * What to replay and where.
+     *
+     * @param workload          the requests
+     * @param policy            policy and parameters
+     * @param model             model spec as {@code --model} takes it
+     * @param kvCapacity        KV capacity override, tokens (0 = the model's)
+     * @param predictor         predictor spec
+     * @param seed              seed
+     * @param replicas          replicas (= partitions of the co-partitioned topics)
+     * @param workers           worker instances (each owns some replicas' partitions), &gt;= 1
+     * @param speed             0 for virtual time (as fast as possible), else the wall-clock speed-up
+     * @param bootstrapServers  an existing cluster, or null to start an embedded broker
+     * @param topicPrefix       prefix of every topic and group name ("" allowed)
+     * @param schemaRegistryUrl registry for the Confluent wire format, or null for single-object encoding
+     * @param probe             measure the transport's round-trip latency first
+     * @param extraConfig       further service configuration keys (e.g. {@code commit.interval.ms}, {@code kafka.*}), winning over the above
+     * @param log               progress and status lines
+     */
+    public record Spec(Workload workload, PolicyConfig policy, String model, int kvCapacity, String predictor, long seed,
+                       int replicas, int workers, double speed, String bootstrapServers, String topicPrefix,
+                       String schemaRegistryUrl, boolean probe, Map<String, String> extraConfig, PrintStream log) {
+    }
+
+    /**
+     * What a replay produced.
+     *
+     * @param run          the metrics (wall seconds: first arrival sent to last event aggregated)
+     * @param errors       reasons of the records that went to {@code errors}
+     * @param roundTrips   plans executed (scheduler to worker to scheduler)
+     * @param eventsPerS   records the scheduler consumed (arrivals and reports) per wall second
+     * @param probe        transport round-trip latency, or null if not measured
+     * @param startupS     seconds spent starting the broker and services before the first arrival
+     */
+    public record Outcome(RunResult run, List<String> errors, long roundTrips, double eventsPerS, RoundTripProbe.Latency probe,
+                          double startupS) {
+    }
+
+    private ReplayRun() {
+    }
+
+    /** The flat service configuration of a spec (what docker-compose passes as environment variables). */
+    public static Map<String, String> serviceConfig(final Spec spec, final String bootstrap, final Path stateDir) {
+        final Map<String, String> c = new HashMap<>();
+        c.put("bootstrap.servers", bootstrap);
+        c.put("topic.prefix", spec.topicPrefix());
+        c.put("model", spec.model());
+        c.put("kv.capacity", Integer.toString(spec.kvCapacity()));
+        c.put("predictor", spec.predictor());
+        c.put("seed", Long.toString(spec.seed()));
+        c.put("policy", spec.policy().kind());
+        spec.policy().params().forEach((k, v) -> c.put("policy." + spec.policy().kind() + "." + k, v));
+        c.put("replicas", Integer.toString(spec.replicas()));
+        c.put("speed", Double.toString(spec.speed()));
+        c.put("application.id", spec.topicPrefix() + "kvsched-scheduler");
+        c.put("state.dir", stateDir.toString());
+        c.put("label", spec.policy().toSpec());
+        c.put("expected.requests", Integer.toString(spec.workload().size()));
+        if (spec.schemaRegistryUrl() != null) {
+            c.put("schema.registry.url", spec.schemaRegistryUrl());
+        }
+        c.putAll(spec.extraConfig());
+        return c;
+    }
+
+    /** Runs the replay to the end. */
+    public static Outcome run(final Spec spec) throws Exception {
+        final long t0 = System.nanoTime();
+        final EmbeddedKafka broker = spec.bootstrapServers() == null ? EmbeddedKafka.start() : null;
+        final String bootstrap = broker != null ? broker.bootstrapServers() : spec.bootstrapServers();
+        if (broker != null) {
+            spec.log().printf("replay: embedded Kafka broker (KRaft, 4.3.1) at %s started in %.1f s%n", bootstrap, (System.nanoTime() - t0) / 1e9);
+        }
+        final Path stateDir = Files.createTempDirectory("kvsched-replay-state");
+        final List<Service> services = new ArrayList<>();
+        try {
+            final TopicCatalog topics = TopicCatalog.withPrefix(spec.topicPrefix());
+            createTopics(bootstrap, topics, spec.replicas());
+            final RoundTripProbe.Latency probe = spec.probe()
+                    ? RoundTripProbe.measure(bootstrap, spec.topicPrefix() + "x" + Long.toHexString(System.nanoTime()) + ".", 200, 1000)
+                    : null;
+            if (probe != null) {
+                spec.log().printf("replay: transport round trip (2 hops, plain clients): p50 %.2f ms, p99 %.2f ms over %d samples%n",
+                        probe.p50Ms(), probe.p99Ms(), probe.samples());
+            }
+            final ServiceConfig base = ServiceConfig.of(serviceConfig(spec, bootstrap, stateDir));
+            final SchedulerApp scheduler = new SchedulerApp(SchedulerSettings.fromConfig(base, spec.workload()));
+            services.add(scheduler);
+            scheduler.start();
+            final int workers = Math.max(1, Math.min(spec.workers(), spec.replicas()));
+            for (int i = 0; i < workers; i++) {
+                final WorkerApp w = new WorkerApp(base.with(Map.of("group.id", spec.topicPrefix() + "kvsched-workers", "worker.id", Integer.toString(i))));
+                services.add(w);
+                w.start();
+            }
+            final MetricsSinkApp sink = new MetricsSinkApp(base.with(Map.of("group.id", spec.topicPrefix() + "kvsched-metrics-sink")), spec.log());
+            services.add(sink);
+            sink.start();
+            if (!scheduler.awaitRunning(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("scheduler-stream did not reach RUNNING: " + scheduler.failure());
+            }
+            final ArrivalsProducerApp producer = new ArrivalsProducerApp(base, spec.workload());
+            services.add(producer);
+            final double startup = (System.nanoTime() - t0) / 1e9;
+            final long start = System.nanoTime();
+            producer.start();
+            while (!sink.awaitDone(200)) {
+                for (final Service s : services) {
+                    if (s.failure() != null) {
+                        throw new IllegalStateException(s.name() + " failed: " + s.failure(), s.failure());
+                    }
+                }
+            }
+            final double wall = (System.nanoTime() - start) / 1e9;
+            final MetricsSinkApp.Result r = sink.result();
+            final RunResult run = new RunResult(r.run().label(), r.run().model(), spec.workload().size() == 0 ? 1.0 : r.run().rateScale(),
+                    r.run().summary(), r.run().outcomes(), r.run().kvSamples(), wall);
+            final long roundTrips = r.run().summary().plans();
+            return new Outcome(run, r.errors(), roundTrips, (spec.workload().size() + roundTrips) / wall, probe, startup);
+        } finally {
+            for (int i = services.size() - 1; i >= 0; i--) {
+                services.get(i).close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            deleteRecursively(stateDir);
+        }
+    }
+
+    /**
+     * Creates the catalog's topics if missing: one partition per replica for the replica-keyed topics,
+     * and checks that existing ones have that count (co-partitioning).
+     */
+    public static void createTopics(final String bootstrap, final TopicCatalog topics, final int replicas) throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            final List<NewTopic> wanted = new ArrayList<>();
+            for (final TopicSpec<?, ?> t : topics.all()) {
+                final int partitions = t.partitionedByReplica() || t == topics.requestEvents() ? replicas : 1;
+                wanted.add(new NewTopic(t.name(), partitions, (short) 1));
+            }
+            for (final NewTopic t : wanted) {
+                try {
+                    admin.createTopics(List.of(t)).all().get();
+                } catch (final ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            final Map<String, TopicDescription> described = admin.describeTopics(List.of(topics.arrivals().name(), topics.plans().name(),
+                    topics.stepReports().name())).allTopicNames().get();
+            for (final TopicDescription d : described.values()) {
+                if (d.partitions().size() != replicas) {
+                    throw new IllegalArgumentException("topic " + d.name() + " has " + d.partitions().size() + " partitions but the replay has "
+                            + replicas + " replicas; arrivals, plans and step-reports need one partition per replica");
+                }
+            }
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static void deleteRecursively(final Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

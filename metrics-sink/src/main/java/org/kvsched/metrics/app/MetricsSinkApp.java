@@ -1,0 +1,239 @@
+package org.kvsched.metrics.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.kvsched.core.exec.ModelCatalog;
+import org.kvsched.core.exec.ModelProfile;
+import org.kvsched.core.metrics.RunResult;
+import org.kvsched.core.metrics.Stats;
+import org.kvsched.core.metrics.Summary;
+import org.kvsched.core.report.HtmlReport;
+import org.kvsched.core.report.JsonWriter;
+import org.kvsched.core.report.SummaryJson;
+import org.kvsched.metrics.aggregate.MetricsAggregator;
+import org.kvsched.schemas.avro.ErrorRecord;
+import org.kvsched.schemas.avro.ReplicaEnd;
+import org.kvsched.schemas.avro.RequestEvent;
+import org.kvsched.schemas.avro.StepSummary;
+import org.kvsched.schemas.serde.AvroSerdes;
+import org.kvsched.schemas.service.Service;
+import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.schemas.service.ServiceMain;
+import org.kvsched.schemas.topic.TopicCatalog;
+
+/**
+ * The metrics sink: consumes {@code request-events}, {@code step-summaries}, {@code replica-ends} and
+ * {@code errors}, aggregates with the core metrics code ({@link MetricsAggregator}), prints a progress
+ * line every few seconds (requests done, rate, current TTFT p50/p99), and when the run is complete
+ * writes to {@code output.dir}, if set, the HTML report ({@code index.html}, its {@code summary.json},
+ * the per-request CSV) and {@code run.json} (the keys of {@code simulate --json}, plus {@code errors} and
+ * {@code kafka_round_trips}).
+ *
+ * <p>Keys: {@code bootstrap.servers} (required), {@code group.id} (kvsched-metrics-sink),
+ * {@code topic.prefix}, {@code model} and {@code kv.capacity} (for the KV capacity in the summary),
+ * {@code label} (policy spec shown in reports), {@code expected.requests} (for the progress
+ * percentage; 0 = unknown), {@code progress.interval.s} (2), {@code output.dir}, {@code schema.registry.url},
+ * {@code kafka.*}.
+ */
+public final class MetricsSinkApp implements Service {
+
+    /**
+     * What the sink saw.
+     *
+     * @param run    the metrics, in the shape of an in-memory run (wall seconds as measured by the sink)
+     * @param errors reasons of the error records seen
+     */
+    public record Result(RunResult run, List<String> errors) {
+    }
+
+    private final ServiceConfig config;
+    private final TopicCatalog topics;
+    private final ModelProfile model;
+    private final PrintStream progressOut;
+    private final AvroSerdes serdes;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<Result> result = new AtomicReference<>();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private Thread thread;
+    private KafkaConsumer<byte[], byte[]> consumer;
+
+    public MetricsSinkApp(final ServiceConfig config, final PrintStream progressOut) {
+        config.require("bootstrap.servers");
+        this.config = config;
+        this.topics = TopicCatalog.withPrefix(config.get("topic.prefix", ""));
+        try {
+            final ModelProfile p = ModelCatalog.byName(config.get("model", ModelCatalog.DEFAULT_NAME));
+            final int kv = config.getInt("kv.capacity", 0);
+            this.model = kv > 0 ? p.withKvCapacityTokens(kv) : p;
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith("config:") ? e.getMessage() : "config: key 'model': " + e.getMessage(), e);
+        }
+        this.progressOut = progressOut;
+        this.serdes = AvroSerdes.fromConfig(config.asMap());
+    }
+
+    @Override
+    public String name() {
+        return "metrics-sink";
+    }
+
+    @Override
+    public synchronized void start() {
+        final Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.require("bootstrap.servers"));
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.get("group.id", "kvsched-metrics-sink"));
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        cp.putAll(config.kafkaOverrides());
+        consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        running.set(true);
+        thread = new Thread(this::loop, name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        final Deserializer<RequestEvent> events = serdes.serde(RequestEvent.class).deserializer();
+        final Deserializer<StepSummary> steps = serdes.serde(StepSummary.class).deserializer();
+        final Deserializer<ReplicaEnd> ends = serdes.serde(ReplicaEnd.class).deserializer();
+        final Deserializer<ErrorRecord> errors = serdes.serde(ErrorRecord.class).deserializer();
+        final MetricsAggregator agg = new MetricsAggregator();
+        final long expected = config.getLong("expected.requests", 0);
+        final long intervalNanos = (long) (config.getDouble("progress.interval.s", 2.0) * 1e9);
+        final long start = System.nanoTime();
+        long lastProgress = start;
+        long lastDone = 0;
+        try (KafkaConsumer<byte[], byte[]> c = consumer) {
+            c.subscribe(List.of(topics.requestEvents().name(), topics.stepSummaries().name(), topics.replicaEnds().name(),
+                    topics.errors().name()));
+            while (running.get() && !agg.complete()) {
+                for (final ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(100))) {
+                    final String t = rec.topic();
+                    try {
+                        if (t.equals(topics.requestEvents().name())) {
+                            agg.onEvent(events.deserialize(t, rec.value()));
+                        } else if (t.equals(topics.stepSummaries().name())) {
+                            agg.onStep(steps.deserialize(t, rec.value()));
+                        } else if (t.equals(topics.replicaEnds().name())) {
+                            agg.onEnd(ends.deserialize(t, rec.value()));
+                        } else {
+                            agg.onError(errors.deserialize(t, rec.value()));
+                        }
+                    } catch (final SerializationException e) {
+                        // The sink is the last stage: it reports what it cannot read and goes on.
+                        progressOut.println("metrics-sink: skipped an undecodable record at " + t + "-" + rec.partition() + "@" + rec.offset()
+                                + ": " + e.getMessage());
+                    }
+                }
+                final long now = System.nanoTime();
+                if (intervalNanos > 0 && now - lastProgress >= intervalNanos) {
+                    final long doneNow = agg.finishedRequests();
+                    final Stats ttft = agg.ttftSoFar();
+                    progressOut.printf(Locale.ROOT, "metrics-sink: %,d%s requests done, %,.0f req/s, %,d round trips, TTFT p50 %.1f ms p99 %.1f ms%n",
+                            doneNow, expected > 0 ? String.format(Locale.ROOT, "/%,d", expected) : "",
+                            (doneNow - lastDone) / ((now - lastProgress) / 1e9), agg.plans(), ttft.p50(), ttft.p99());
+                    lastProgress = now;
+                    lastDone = doneNow;
+                }
+            }
+            if (agg.complete()) {
+                final double wall = (System.nanoTime() - start) / 1e9;
+                final int replicas = Math.max(1, agg.replicas());
+                final Summary summary = agg.summary(replicas, model.kvCapacityTokens());
+                final RunResult run = new RunResult(config.get("label", "replay"), model.name(), 1.0, summary, agg.outcomes(),
+                        agg.collector().kvSamples(), wall);
+                final Result r = new Result(run, agg.errors());
+                writeOutputs(r);
+                result.set(r);
+            }
+        } catch (final WakeupException e) {
+            // close() asked us to stop.
+        } catch (final RuntimeException e) {
+            failure.compareAndSet(null, e);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private void writeOutputs(final Result r) {
+        final String dir = config.get("output.dir", "");
+        if (dir.isEmpty()) {
+            return;
+        }
+        try {
+            final Path out = Path.of(dir);
+            Files.createDirectories(out);
+            // The HTML report (index.html with charts, its summary.json, the per-request CSV) ...
+            HtmlReport.write(out, "kvsched replay: " + r.run().label(), List.of(r.run()));
+            // ... and run.json, the flat object of `simulate --json` plus the pipeline's own figures.
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("policy", r.run().label());
+            m.put("model", r.run().model());
+            m.put("rate_scale", r.run().rateScale());
+            m.putAll(SummaryJson.toMap(r.run().summary()));
+            m.put(SummaryJson.WALL_S, r.run().wallSeconds());
+            m.put("errors", (long) r.errors().size());
+            m.put("kafka_round_trips", r.run().summary().plans());
+            Files.writeString(out.resolve("run.json"), JsonWriter.write(m) + System.lineSeparator());
+            progressOut.println("metrics-sink: wrote " + out.resolve("index.html") + " and run.json");
+        } catch (final IOException e) {
+            throw new UncheckedIOException("metrics-sink: cannot write to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean awaitDone(final long millis) throws InterruptedException {
+        return done.await(millis, TimeUnit.MILLISECONDS) && failure.get() == null;
+    }
+
+    /** The result once the run is complete (null before). */
+    public Result result() {
+        return result.get();
+    }
+
+    @Override
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    @Override
+    public synchronized void close() {
+        running.set(false);
+        if (thread != null) {
+            consumer.wakeup();
+            try {
+                thread.join(30_000);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+
+    public static void main(final String[] args) {
+        System.exit(ServiceMain.runToCompletion("metrics-sink", args, c -> new MetricsSinkApp(c, System.out)));
+    }
+}

@@ -1,0 +1,122 @@
+package org.kvsched.stream.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.kvsched.core.engine.Scheduler;
+import org.kvsched.core.exec.ModelCatalog;
+import org.kvsched.core.exec.ModelProfile;
+import org.kvsched.core.model.LengthPredictor;
+import org.kvsched.core.policy.PolicyConfig;
+import org.kvsched.core.policy.PolicyContext;
+import org.kvsched.core.policy.PolicyKind;
+import org.kvsched.core.workload.Workload;
+import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.schemas.topic.TopicCatalog;
+import org.kvsched.stream.processor.ReplicaFactory;
+
+/**
+ * Everything the scheduler service is configured with, validated at construction so a bad value fails
+ * at start-up with one line naming the key.
+ *
+ * <p>Keys: {@code bootstrap.servers} (required), {@code application.id} (kvsched-scheduler),
+ * {@code topic.prefix} (""), {@code state.dir}, {@code policy} (fcfs-vllm) and
+ * {@code policy.<kind>.<param>}, {@code model} (llama2-7b-a100), {@code kv.capacity} (0 = the model's),
+ * {@code predictor} (oracle), {@code seed} (1), {@code processing.guarantee} (exactly_once_v2),
+ * {@code commit.interval.ms} (0), {@code poll.ms} (1), {@code schema.registry.url} (unset =
+ * single-object encoding), and {@code kafka.*} passed to Kafka Streams.
+ *
+ * @param config     the raw configuration (for the serde mode and Kafka overrides)
+ * @param topics     topic names
+ * @param policy     policy kind and parameters
+ * @param model      deployment of every replica
+ * @param predictor  output-length predictor
+ * @param seed       seed handed to the policy
+ * @param workload   the workload, when the caller knows it (in-process replay), for policies that derive
+ *                   parameters from it; null for a standalone service
+ */
+public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, PolicyConfig policy, ModelProfile model,
+                                LengthPredictor predictor, long seed, Workload workload) {
+
+    /** Default application id (consumer group and changelog prefix). */
+    public static final String DEFAULT_APPLICATION_ID = "kvsched-scheduler";
+
+    public SchedulerSettings {
+        // Build one policy now: an unknown policy or bad parameter fails before any Kafka work.
+        PolicyKind.create(policy, context(model, seed, workload));
+    }
+
+    /** Reads and validates the settings of a standalone service (the workload is unknown). */
+    public static SchedulerSettings fromConfig(final ServiceConfig config) {
+        return fromConfig(config, null);
+    }
+
+    /**
+     * Reads and validates the settings, with the workload when the caller knows it (in-process replay):
+     * policies that derive parameters from the workload (WAIT's thresholds) then need none given.
+     */
+    public static SchedulerSettings fromConfig(final ServiceConfig config, final Workload workload) {
+        config.require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        final PolicyConfig policy = PolicyConfig.fromProperties(config.asMap(), "fcfs-vllm");
+        final long seed = config.getLong("seed", 1L);
+        return new SchedulerSettings(config, TopicCatalog.withPrefix(config.get("topic.prefix", "")), policy, model(config),
+                LengthPredictor.parse(config.get("predictor", "oracle"), seed), seed, workload);
+    }
+
+    /** The model of {@code model} with the {@code kv.capacity} override; fails naming the key. */
+    public static ModelProfile model(final ServiceConfig config) {
+        return ModelCatalog.configured(config.get("model", ModelCatalog.DEFAULT_NAME), config.getInt("kv.capacity", 0),
+                "config: key 'model'");
+    }
+
+    /** The same settings with the workload known (in-process replay). */
+    public SchedulerSettings withWorkload(final Workload w) {
+        return new SchedulerSettings(config, topics, policy, model, predictor, seed, w);
+    }
+
+    private static PolicyContext context(final ModelProfile model, final long seed, final Workload workload) {
+        return new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), seed, workload);
+    }
+
+    /** Builds each replica's scheduler exactly as the in-memory engine does. */
+    public ReplicaFactory replicaFactory() {
+        final PolicyContext ctx = context(model, seed, workload);
+        return (replica, listener) -> new Scheduler(replica, PolicyKind.create(policy, ctx), model.kvCapacityTokens(),
+                model.blockSize(), predictor, listener);
+    }
+
+    /**
+     * Kafka Streams properties. Latency matters more than throughput here (one plan in flight per
+     * replica), so, per kafka-stack.md section 3: producer linger 0 (Streams defaults it to 100 ms),
+     * and under exactly-once a commit after every processing loop and a 1 ms poll, since output becomes
+     * visible to the worker only when the transaction commits.
+     */
+    public Properties streamsProperties() {
+        final Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get("application.id", DEFAULT_APPLICATION_ID));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.get("state.dir",
+                Path.of(System.getProperty("java.io.tmpdir"), "kvsched-streams").toString()));
+        final String guarantee = config.get("processing.guarantee", StreamsConfig.EXACTLY_ONCE_V2);
+        if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
+            throw new IllegalArgumentException("config: key 'processing.guarantee' must be exactly_once_v2 or at_least_once, got '" + guarantee + "'");
+        }
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong("commit.interval.ms", 0L));
+        p.put(StreamsConfig.POLL_MS_CONFIG, config.getLong("poll.ms", 1L));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt("num.stream.threads", 1));
+        // Decisions never depend on the interleaving of the two inputs, so never wait for the other one.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        final Map<String, Object> overrides = new LinkedHashMap<>(config.kafkaOverrides());
+        p.putAll(overrides);
+        return p;
+    }
+}

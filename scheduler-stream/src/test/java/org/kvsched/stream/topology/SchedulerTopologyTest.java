@@ -1,0 +1,255 @@
+package org.kvsched.stream.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
+import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.kvsched.core.engine.PlanExecutor;
+import org.kvsched.core.engine.PlanEntry;
+import org.kvsched.core.engine.StepSummary;
+import org.kvsched.core.metrics.MetricsCollector;
+import org.kvsched.core.metrics.RequestOutcome;
+import org.kvsched.core.model.Request;
+import org.kvsched.core.model.RequestEvent;
+import org.kvsched.core.model.RequestEventKind;
+import org.kvsched.core.policy.PolicyKind;
+import org.kvsched.core.sim.Simulation;
+import org.kvsched.core.sim.SimulationSetup;
+import org.kvsched.core.workload.Workload;
+import org.kvsched.core.workload.WorkloadOptions;
+import org.kvsched.core.workload.Workloads;
+import org.kvsched.schemas.avro.ArrivalEvent;
+import org.kvsched.schemas.avro.BatchPlan;
+import org.kvsched.schemas.avro.EndOfTrace;
+import org.kvsched.schemas.avro.ErrorRecord;
+import org.kvsched.schemas.avro.ReplicaEnd;
+import org.kvsched.schemas.avro.RequestArrival;
+import org.kvsched.schemas.avro.StepReport;
+import org.kvsched.schemas.serde.AvroSerdes;
+import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.schemas.topic.Names;
+import org.kvsched.schemas.topic.TopicCatalog;
+import org.kvsched.stream.config.SchedulerSettings;
+
+/**
+ * The topology on TopologyTestDriver, one replica (the driver has one partition per topic): a test
+ * worker answers every plan with the core executor, and the results must equal the in-memory engine's.
+ */
+class SchedulerTopologyTest {
+
+    private static final AvroSerdes SERDES = AvroSerdes.singleObject();
+    private static final TopicCatalog TOPICS = TopicCatalog.defaults();
+
+    @TempDir
+    Path stateDir;
+
+    private static SchedulerSettings settings(final String policy) {
+        return settings(policy, null);
+    }
+
+    private static SchedulerSettings settings(final String policy, final Workload w) {
+        return SchedulerSettings.fromConfig(ServiceConfig.of(Map.of("bootstrap.servers", "unused:9092", "policy", policy,
+                "kv.capacity", "16384", "seed", "3")), w);
+    }
+
+    private static Workload workload() {
+        return Workloads.defaultWorkload(WorkloadOptions.defaults().withMaxRequests(120).withRateScale(3), 7);
+    }
+
+    /** The topology, its inputs and outputs. */
+    private final class Harness implements AutoCloseable {
+        final TopologyTestDriver driver;
+        final TestInputTopic<Integer, byte[]> arrivals;
+        final TestInputTopic<Integer, byte[]> reports;
+        final TestOutputTopic<Integer, byte[]> plans;
+        final TestOutputTopic<Long, byte[]> events;
+        final TestOutputTopic<Integer, byte[]> steps;
+        final TestOutputTopic<Integer, byte[]> ends;
+        final TestOutputTopic<byte[], byte[]> errors;
+        final Serde<ArrivalEvent> arrivalSerde = SERDES.serde(ArrivalEvent.class);
+        final PlanExecutor executor;
+
+        Harness(final SchedulerSettings s) {
+            final Properties p = new Properties();
+            p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
+            p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            driver = new TopologyTestDriver(SchedulerTopology.build(TOPICS, SERDES, s.replicaFactory()), p);
+            arrivals = driver.createInputTopic(TOPICS.arrivals().name(), new IntegerSerializer(), new ByteArraySerializer());
+            reports = driver.createInputTopic(TOPICS.stepReports().name(), new IntegerSerializer(), new ByteArraySerializer());
+            plans = driver.createOutputTopic(TOPICS.plans().name(), new IntegerDeserializer(), new ByteArrayDeserializer());
+            events = driver.createOutputTopic(TOPICS.requestEvents().name(), new LongDeserializer(), new ByteArrayDeserializer());
+            steps = driver.createOutputTopic(TOPICS.stepSummaries().name(), new IntegerDeserializer(), new ByteArrayDeserializer());
+            ends = driver.createOutputTopic(TOPICS.replicaEnds().name(), new IntegerDeserializer(), new ByteArrayDeserializer());
+            errors = driver.createOutputTopic(TOPICS.errors().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            executor = new PlanExecutor(s.model().timeModel());
+        }
+
+        void arrive(final long seq, final Request r) {
+            arrivals.pipeInput(0, arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, seq,
+                    new RequestArrival(r.id(), r.arrivalUs(), r.promptTokens(), r.outputTokens()))));
+        }
+
+        void end(final long count) {
+            arrivals.pipeInput(0, arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, count, new EndOfTrace(count, 1))));
+        }
+
+        /** Answers plans until none is outstanding; returns how many were answered. */
+        int work() {
+            int n = 0;
+            while (!plans.isEmpty()) {
+                final BatchPlan plan = SERDES.serde(BatchPlan.class).deserializer().deserialize("p", plans.readValue());
+                final List<PlanEntry> entries = new ArrayList<>();
+                plan.getEntries().forEach(e -> entries.add(new PlanEntry(e.getRequestId(), e.getTokens(), e.getComputedBefore(),
+                        e.getPromptTokens(), e.getGeneratedBefore(), e.getOutputTokens())));
+                final org.kvsched.core.engine.StepReport r = executor.execute(new org.kvsched.core.engine.BatchPlan(plan.getReplicaId(),
+                        plan.getPlanId(), plan.getStartUs(), entries, plan.getMaxDecodeContinuation(), plan.getStopAtUs()));
+                final List<Long> ends = new ArrayList<>();
+                for (final long t : r.iterationEndTimes()) {
+                    ends.add(t);
+                }
+                reports.pipeInput(0, SERDES.serde(StepReport.class).serializer().serialize("r",
+                        new StepReport(r.replicaId(), r.planId(), r.startUs(), ends)));
+                n++;
+            }
+            return n;
+        }
+
+        /** Feeds every output event and summary into a collector. */
+        void collect(final MetricsCollector m) {
+            while (!events.isEmpty()) {
+                final org.kvsched.schemas.avro.RequestEvent e = SERDES.serde(org.kvsched.schemas.avro.RequestEvent.class).deserializer()
+                        .deserialize("e", events.readValue());
+                m.onRequestEvent(new RequestEvent(RequestEventKind.valueOf(e.getKind().name()), e.getRequestId(), e.getReplicaId(),
+                        e.getTimeUs(), e.getPromptTokens(), e.getOutputTokens(), e.getGeneratedTokens(), e.getReason()));
+            }
+            while (!steps.isEmpty()) {
+                final org.kvsched.schemas.avro.StepSummary s = SERDES.serde(org.kvsched.schemas.avro.StepSummary.class).deserializer()
+                        .deserialize("s", steps.readValue());
+                m.onStep(new StepSummary(s.getReplicaId(), s.getPlanId(), s.getStartUs(), s.getEndUs(), s.getIterations(),
+                        s.getBlockMicros(), s.getPeakBlocks(), s.getBlocksAfter(), s.getCapacityBlocks(), s.getBlockSize(),
+                        s.getPrefillTokens(), s.getDecodeTokens(), s.getBatchSize()));
+            }
+        }
+
+        @Override
+        public void close() {
+            driver.close();
+        }
+    }
+
+    /** Every online policy (an offline one is built from the whole workload in advance, not from a stream). */
+    static java.util.stream.Stream<PolicyKind> onlinePolicies() {
+        return java.util.Arrays.stream(PolicyKind.values()).filter(k -> !k.offline());
+    }
+
+    @ParameterizedTest
+    @MethodSource("onlinePolicies")
+    void resultsEqualTheInMemoryEngine(final PolicyKind kind) {
+        final Workload w = workload();
+        // The workload is known in-process, as under replay: policies that derive parameters from it see the same.
+        final SchedulerSettings s = settings(kind.policyName(), w);
+        final MetricsCollector kafka = new MetricsCollector();
+        try (Harness h = new Harness(s)) {
+            long seq = 0;
+            // Interleave arrivals with the worker's answers, as a live run would.
+            for (final Request r : w.requests()) {
+                h.arrive(seq++, r);
+                h.work();
+            }
+            h.end(seq);
+            h.work();
+            h.collect(kafka);
+            final ReplicaEnd end = SERDES.serde(ReplicaEnd.class).deserializer().deserialize("x", h.ends.readValue());
+            assertEquals(w.size(), end.getFinishedRequests());
+        }
+        final Simulation.Outcome sim = Simulation.run(new SimulationSetup(w, s.policy(), s.model(), s.predictor(), 1, "round-robin", s.seed()),
+                (done, total, t) -> { });
+        final List<RequestOutcome> expected = sim.result().outcomes();
+        final List<RequestOutcome> actual = kafka.outcomes();
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i), actual.get(i), "request " + i);
+        }
+        assertEquals(sim.result().summary(), kafka.summary(1, s.model().kvCapacityTokens()));
+        assertTrue(sim.result().summary().preemptions() > 0 || kind != PolicyKind.FCFS_VLLM, "the test should exercise preemption");
+        assertEquals(w.size(), sim.result().summary().completed() + sim.result().summary().rejected());
+    }
+
+    @Test
+    void badArrivalsGoToErrorsAndTheRestFlows() {
+        final SchedulerSettings s = settings("fcfs-vllm");
+        try (Harness h = new Harness(s)) {
+            h.arrivals.pipeInput(0, new byte[] {1, 2, 3});
+            h.arrivals.pipeInput(0, h.arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, 0L, new RequestArrival(99L, 0L, 0, 10))));
+            h.arrive(1, new Request(0, 0, 100, 5));
+            h.arrive(2, new Request(1, 10, 100, 5));
+            h.arrive(3, new Request(1, 20, 100, 5));
+            h.arrive(4, new Request(2, 5, 100, 5));
+            h.end(5);
+            h.work();
+            final List<String> reasons = new ArrayList<>();
+            while (!h.errors.isEmpty()) {
+                reasons.add(SERDES.serde(ErrorRecord.class).deserializer().deserialize("e", h.errors.readValue()).getReason());
+            }
+            assertEquals(4, reasons.size(), reasons.toString());
+            assertTrue(reasons.get(0).startsWith("undecodable arrival"), reasons.get(0));
+            assertTrue(reasons.get(1).contains("prompt tokens must be >= 1"), reasons.get(1));
+            assertTrue(reasons.get(2).contains("arrived twice"), reasons.get(2));
+            assertTrue(reasons.get(3).contains("before the previous arrival"), reasons.get(3));
+            final ReplicaEnd end = SERDES.serde(ReplicaEnd.class).deserializer().deserialize("x", h.ends.readValue());
+            assertEquals(2, end.getFinishedRequests());
+            assertEquals(4, end.getErrors());
+        }
+    }
+
+    @Test
+    void theStoreHoldsOneLogEntryPerInput() {
+        final SchedulerSettings s = settings("fcfs-vllm");
+        try (Harness h = new Harness(s)) {
+            h.arrive(0, new Request(0, 0, 100, 50));
+            h.arrive(1, new Request(1, 10, 100, 50));
+            h.end(2);
+            final int reports = h.work();
+            final KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = h.driver.getKeyValueStore(Names.REPLICA_LOG_STORE);
+            assertEquals(3 + reports, store.approximateNumEntries());
+        }
+    }
+
+    @Test
+    void unknownPolicyFailsAtStartWithTheValidNames() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings("nope"));
+        assertTrue(e.getMessage().contains("valid: " + PolicyKind.names()), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void topologyDescriptionNamesEveryNode() {
+        final String d = SchedulerTopology.build(TOPICS, SERDES, settings("fcfs-vllm").replicaFactory()).describe().toString();
+        for (final String n : List.of(Names.ARRIVALS_SOURCE, Names.STEP_REPORTS_SOURCE, Names.SCHEDULER_PROCESSOR, Names.PLANS_SINK,
+                Names.REQUEST_EVENTS_SINK, Names.STEP_SUMMARIES_SINK, Names.REPLICA_ENDS_SINK, Names.ERRORS_SINK, Names.REPLICA_LOG_STORE)) {
+            assertTrue(d.contains(n), n + " missing in\n" + d);
+        }
+    }
+}

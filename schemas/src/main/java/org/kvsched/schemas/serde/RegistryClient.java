@@ -1,0 +1,110 @@
+package org.kvsched.schemas.serde;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.avro.Schema;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * A minimal client of the Confluent Schema Registry REST API (also served by Apicurio's ccompat API,
+ * Karapace and Redpanda): register a schema under a subject, fetch a schema by id. Results are cached,
+ * so each schema costs one request per process. Thread-safe.
+ */
+public final class RegistryClient {
+
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
+
+    private final String baseUrl;
+    private final HttpClient http;
+    private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
+
+    /** @param baseUrl registry base URL, e.g. {@code http://schema-registry:8081} */
+    public RegistryClient(final String baseUrl) {
+        if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+            throw new IllegalArgumentException(AvroSerdes.SCHEMA_REGISTRY_URL + ": expected http(s)://host:port, got '" + baseUrl + "'");
+        }
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Registers (or finds) the schema under the subject and returns its global id. */
+    public int register(final String subject, final Schema schema) {
+        final String text = schema.toString();
+        return idBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + text, k -> {
+            final String body = "{\"schema\":" + jsonString(text) + "}";
+            final String response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/subjects/"
+                            + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions"))
+                    .header("Content-Type", CONTENT_TYPE)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            final Matcher m = ID.matcher(response);
+            if (!m.find()) {
+                throw new SerializationException("schema registry " + baseUrl + ": no id in response to registering " + subject + ": " + response);
+            }
+            final int id = Integer.parseInt(m.group(1));
+            schemaById.putIfAbsent(id, schema);
+            return id;
+        });
+    }
+
+    /** The schema with the given global id. */
+    public Schema schema(final int id) {
+        return schemaById.computeIfAbsent(id, k -> {
+            final String response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/schemas/ids/" + id))
+                    .header("Accept", CONTENT_TYPE).GET().build());
+            return new Schema.Parser().parse(Json.stringField(response, "schema"));
+        });
+    }
+
+    private String send(final HttpRequest request) {
+        try {
+            final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new SerializationException("schema registry " + request.uri() + ": HTTP " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (final IOException e) {
+            throw new SerializationException("schema registry " + request.uri() + ": " + e.getMessage(), e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SerializationException("interrupted while calling schema registry " + request.uri(), e);
+        }
+    }
+
+    static String jsonString(final String s) {
+        final StringBuilder sb = new StringBuilder(s.length() + 16).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            final char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

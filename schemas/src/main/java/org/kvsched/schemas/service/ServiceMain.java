@@ -1,0 +1,72 @@
+package org.kvsched.schemas.service;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+
+/**
+ * What every service {@code main} does: load {@link ServiceConfig} from args and environment, build
+ * the service (configuration errors exit with status 2 and one line), start it, and stop it on
+ * SIGTERM or when it fails.
+ */
+public final class ServiceMain {
+
+    private ServiceMain() {
+    }
+
+    /** Runs a service with a finite job until it is done or fails; returns the exit status. */
+    public static int runToCompletion(final String serviceName, final String[] args, final Function<ServiceConfig, Service> factory) {
+        final Service service;
+        try {
+            service = factory.apply(ServiceConfig.load(args, System.getenv()));
+        } catch (final IllegalArgumentException | java.io.UncheckedIOException e) {
+            System.err.println(serviceName + ": " + String.valueOf(e.getMessage()).replace('\n', ' '));
+            return 2;
+        }
+        service.start();
+        try {
+            while (!service.awaitDone(500)) {
+                if (service.failure() != null) {
+                    break;
+                }
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            service.close();
+        }
+        if (service.failure() != null) {
+            System.err.println(serviceName + ": failed: " + service.failure());
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Runs the service until the JVM is told to stop or the service fails; returns the exit status. */
+    public static int run(final String serviceName, final String[] args, final Function<ServiceConfig, Service> factory) {
+        final Service service;
+        try {
+            service = factory.apply(ServiceConfig.load(args, System.getenv()));
+        } catch (final IllegalArgumentException | java.io.UncheckedIOException e) {
+            System.err.println(serviceName + ": " + String.valueOf(e.getMessage()).replace('\n', ' '));
+            return 2;
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, serviceName + "-shutdown"));
+        service.start();
+        try {
+            while (!stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (service.failure() != null) {
+                    System.err.println(serviceName + ": failed: " + service.failure());
+                    service.close();
+                    return 1;
+                }
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}
