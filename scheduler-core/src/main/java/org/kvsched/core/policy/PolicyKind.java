@@ -97,10 +97,11 @@ public enum PolicyKind {
                 return new McsfPolicy("mc-benchmark", false, p.getDouble("reserve"), ctx.kvCapacityTokens());
             }),
 
-    SORTED_F("sorted-f", "Wang, Ye, Zhou Sorted-F: next batch = feasible set minimising sum(o)/|X|^2, members start when KV allows",
+    SORTED_F("sorted-f", "Wang, Ye, Zhou Sorted-F: sequential memory-feasible batches, next = the one minimising sum(o)/|X|^2",
             true,
             List.of(new ParamSpec("reserve", "0", "fraction of KV capacity held back at admission, [0, 1)"),
-                    new ParamSpec("work-conserving", "true", "start next-batch members as soon as they fit (false: only on an empty cache)"),
+                    new ParamSpec("work-conserving", "false", "false: a batch starts on an empty cache (the paper's sequential batches); "
+                            + "true: next-batch members start as soon as they fit (then close to MC-SF)"),
                     new ParamSpec("max-skips", "64", "misfits the batch search skips before it stops, >= 0")),
             (p, ctx) -> {
                 p.require(p.getDouble("reserve") >= 0 && p.getDouble("reserve") < 1, "reserve", "must be in [0, 1)");
