@@ -1,5 +1,6 @@
 package org.kvsched.core.policy.baseline;
 
+import org.kvsched.core.testing.ScenarioDriver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.kvsched.core.policy.gsa;
 
+import org.kvsched.core.testing.ScenarioDriver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,6 @@ import org.kvsched.core.exec.UnitTimeModel;
 import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.model.Request;
 import org.kvsched.core.model.RequestEventKind;
-import org.kvsched.core.policy.wait.Stepper;
 import org.kvsched.core.sim.SimulationHarness;
 
 class GeometricSlicingPolicyTest {
@@ -20,7 +20,7 @@ class GeometricSlicingPolicyTest {
     @Test
     void aJobNotDoneWithinItsSliceRestartsFromScratchWithADoubleSlice() {
         // s = 2, KV 100, alpha 2, beta 1: slices 1, 2, 4, ...
-        final Stepper s = new Stepper(new GeometricSlicingPolicy(GeometricSlicingPolicy.Mode.GSA, 2, 1, false), 100, 1);
+        final ScenarioDriver s = new ScenarioDriver(new GeometricSlicingPolicy(GeometricSlicingPolicy.Mode.GSA, 2, 1, false), 100, 1);
         s.arrive(0, 2, 3);
         assertEquals(Map.of(0L, 2), s.step(), "phase 0: slice of 1 iteration");
         assertEquals(Map.of(0L, 2), s.step(), "killed (output discarded) and restarted: the prompt again");
@@ -35,7 +35,7 @@ class GeometricSlicingPolicyTest {
 
     @Test
     void shortJobsFinishInTheFirstPhaseWhileTheLongOneWaits() {
-        final Stepper s = new Stepper(new GeometricSlicingPolicy(GeometricSlicingPolicy.Mode.GSA, 2, 1, false), 6, 1);
+        final ScenarioDriver s = new ScenarioDriver(new GeometricSlicingPolicy(GeometricSlicingPolicy.Mode.GSA, 2, 1, false), 6, 1);
         // Prompt 2, KV 6: slice 1 jobs hold 2 tokens, 3 lanes.
         s.arrive(0, 2, 4).arrive(1, 2, 1).arrive(2, 2, 1);
         assertEquals(Map.of(0L, 2, 1L, 2, 2L, 2), s.step());
@@ -95,7 +95,7 @@ class GeometricSlicingPolicyTest {
 
     @Test
     void fcfsRestartKillsTheNewestAndDiscardsItsOutput() {
-        final Stepper s = new Stepper(new FcfsRestartPolicy(), 10, 1);
+        final ScenarioDriver s = new ScenarioDriver(new FcfsRestartPolicy(), 10, 1);
         s.arrive(0, 4, 5).arrive(1, 4, 5);
         assertEquals(Map.of(0L, 4, 1L, 4), s.step());
         assertEquals(Map.of(0L, 1, 1L, 1), s.step(), "8 + 2 = 10 tokens: both still fit");

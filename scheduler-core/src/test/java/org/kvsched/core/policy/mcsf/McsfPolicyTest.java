@@ -1,5 +1,6 @@
 package org.kvsched.core.policy.mcsf;
 
+import org.kvsched.core.testing.ScenarioDriver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,18 +35,18 @@ class McsfPolicyTest {
         // Capacity 11 tokens, block 1. A (prompt 1, 10 out), B (2, 3), C (3, 5), arriving in that order.
         // During iteration tau a request holds prompt + tau: B peaks at 4 (tau 2), C at 7 (tau 4), A at 10 (tau 9).
         // MC-SF: B, C (9 at tau 2, 7 at tau 4), then A would make 12 at tau 2 > 11: stop.
-        final Driver sf = new Driver(mcsf(11), 11, 1, LengthPredictor.oracle());
+        final ScenarioDriver sf = new ScenarioDriver(mcsf(11), 11, 1, LengthPredictor.oracle());
         sf.arrive(0, 1, 10).arrive(1, 2, 3).arrive(2, 3, 5);
         assertEquals(Map.of(1L, 2, 2L, 3), sf.step());
         // FCFS: A alone peaks at 10, A + B is 7 at tau 2 and 10 at tau 9, adding C makes 12 at tau 2: stop.
-        final Driver fcfs = new Driver(benchmark(11), 11, 1, LengthPredictor.oracle());
+        final ScenarioDriver fcfs = new ScenarioDriver(benchmark(11), 11, 1, LengthPredictor.oracle());
         fcfs.arrive(0, 1, 10).arrive(1, 2, 3).arrive(2, 3, 5);
         assertEquals(Map.of(0L, 1, 1L, 2), fcfs.step());
     }
 
     @Test
     void stopsAtTheFirstMisfitEvenIfALaterRequestFits() {
-        final Driver d = new Driver(mcsf(15), 15, 1, LengthPredictor.oracle());
+        final ScenarioDriver d = new ScenarioDriver(mcsf(15), 15, 1, LengthPredictor.oracle());
         d.arrive(0, 6, 8);
         assertEquals(Map.of(0L, 6), d.step());
         // Running R holds 7 + tau. X (prompt 8, 2 out) would hold 9 at tau 1 next to R's 8: 17 > 15.
@@ -59,7 +60,7 @@ class McsfPolicyTest {
         // Capacity 10. Running R (prompt 1, 9 out) grows to 9 at its last iteration. A candidate with
         // prompt 2 and 2 outputs needs 2 then 3 blocks: now 2 + 2 = 4 fits, but at tau 1: 3 + 3 = 6 fits;
         // a candidate with prompt 2 and 8 outputs would need 9 at tau 7 while R holds 9: 18 > 10.
-        final Driver d = new Driver(mcsf(10), 10, 1, LengthPredictor.oracle());
+        final ScenarioDriver d = new ScenarioDriver(mcsf(10), 10, 1, LengthPredictor.oracle());
         d.arrive(0, 1, 9);
         d.step();
         d.arrive(1, 2, 8);
@@ -72,12 +73,12 @@ class McsfPolicyTest {
     @Test
     void continuationLastsUntilTheHeadWouldFit() {
         // Capacity 10, block 1. R (prompt 1, 9 out) runs; then H (prompt 5, 3 out) arrives and waits.
-        final Driver d = new Driver(mcsf(10), 10, 1, LengthPredictor.oracle());
+        final ScenarioDriver d = new ScenarioDriver(mcsf(10), 10, 1, LengthPredictor.oracle());
         d.arrive(0, 1, 9);
         d.step();
         d.arrive(1, 5, 3);
         final BatchPlan plan = d.plan();
-        assertEquals(Map.of(0L, 1), Driver.tokens(plan));
+        assertEquals(Map.of(0L, 1), ScenarioDriver.tokens(plan));
         // R now holds 2 + tau until tau 7. H started m iterations later holds 7 at its last iteration m + 2,
         // next to R's 4 + m: 11 + m > 10 for every m up to R's last iteration. Asked after each of them,
         // MC-SF would admit nothing, so the plan may decode R until its completion stops it.
@@ -87,7 +88,7 @@ class McsfPolicyTest {
     @Test
     void reserveHoldsBackCapacityButAnEmptyCacheAlwaysAdmits() {
         // Capacity 20, reserve 0.5: limit 10. A (prompt 4, 8 out) peaks at 11 > 10, but the cache is empty.
-        final Driver d = new Driver(new McsfPolicy("mcsf", true, 0.5, 20), 20, 1, LengthPredictor.oracle());
+        final ScenarioDriver d = new ScenarioDriver(new McsfPolicy("mcsf", true, 0.5, 20), 20, 1, LengthPredictor.oracle());
         d.arrive(0, 4, 8).arrive(1, 1, 2);
         // A is longer, so B (peak 2) goes first; then A does not fit under the limit next to B.
         assertEquals(Map.of(1L, 1), d.step());
@@ -110,7 +111,7 @@ class McsfPolicyTest {
                 return "two";
             }
         };
-        final Driver d = new Driver(mcsf(12), 12, 1, two);
+        final ScenarioDriver d = new ScenarioDriver(mcsf(12), 12, 1, two);
         d.arrive(0, 2, 9).arrive(1, 2, 9).arrive(2, 2, 9);
         for (int i = 0; i < 60 && d.count(RequestEventKind.COMPLETED) < 3; i++) {
             final BatchPlan p = d.plan();

@@ -1,5 +1,6 @@
 package org.kvsched.core.policy.wait;
 
+import org.kvsched.core.testing.ScenarioDriver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -13,7 +14,7 @@ class NestedWaitPolicyTest {
     @Test
     void survivorsWaitAtTheBoundaryForTheirSegmentThreshold() {
         // Segments: tokens 1..2 and 3..6; segment 1 is entered in pairs, segment 2 in pairs.
-        final Stepper s = new Stepper(new NestedWaitPolicy(List.of(2, 6), List.of(2, 2), false, 1024), 1000, 1);
+        final ScenarioDriver s = new ScenarioDriver(new NestedWaitPolicy(List.of(2, 6), List.of(2, 2), false, 1024), 1000, 1);
         s.arrive(0, 4, 2).arrive(1, 4, 6);
         assertEquals(Map.of(0L, 4, 1L, 4), s.step());
         assertEquals(Map.of(0L, 1, 1L, 1), s.step());
@@ -29,7 +30,7 @@ class NestedWaitPolicyTest {
 
     @Test
     void theEndOfTheTraceOpensEveryEntry() {
-        final Stepper s = new Stepper(new NestedWaitPolicy(List.of(2, 6), List.of(2, 2), false, 1024), 1000, 1);
+        final ScenarioDriver s = new ScenarioDriver(new NestedWaitPolicy(List.of(2, 6), List.of(2, 2), false, 1024), 1000, 1);
         s.arrive(0, 4, 6);
         assertEquals(Map.of(), s.step());
         s.end();
@@ -40,7 +41,7 @@ class NestedWaitPolicyTest {
 
     @Test
     void continuationStopsWhereARequestReachesABoundary() {
-        final Stepper s = new Stepper(new NestedWaitPolicy(List.of(5, 20), List.of(1, 1), false, 1024), 1000, 1);
+        final ScenarioDriver s = new ScenarioDriver(new NestedWaitPolicy(List.of(5, 20), List.of(1, 1), false, 1024), 1000, 1);
         s.arrive(0, 4, 20);
         // Admitted now (1 token), then 3 more decodes until it has 4, the 4th continuation would reach 5 = b_1.
         assertEquals(4, s.continuationOfNextPlan());
@@ -49,7 +50,7 @@ class NestedWaitPolicyTest {
     @Test
     void boundaryQueuesNeverOverfillTheKv() {
         // KV 22: three requests of prompt 4 reach boundary 2 holding 5 tokens each (15); the newcomer pair cannot all grow.
-        final Stepper s = new Stepper(new NestedWaitPolicy(List.of(2, 9), List.of(1, 3), false, 1024), 22, 1);
+        final ScenarioDriver s = new ScenarioDriver(new NestedWaitPolicy(List.of(2, 9), List.of(1, 3), false, 1024), 22, 1);
         s.arrive(0, 4, 9);
         s.step();
         s.arrive(1, 4, 9);

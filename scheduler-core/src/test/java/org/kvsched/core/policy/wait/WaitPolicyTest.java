@@ -1,5 +1,6 @@
 package org.kvsched.core.policy.wait;
 
+import org.kvsched.core.testing.ScenarioDriver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,7 @@ class WaitPolicyTest {
 
     @Test
     void aTypeStartsOnlyWhenItsThresholdWaitsAndThenAllTogether() {
-        final Stepper s = new Stepper(new WaitPolicy(MIX, List.of(2, 1), List.of(1, 1), false, 1024), 1000, 1);
+        final ScenarioDriver s = new ScenarioDriver(new WaitPolicy(MIX, List.of(2, 1), List.of(1, 1), false, 1024), 1000, 1);
         s.arrive(0, 10, 3);
         assertEquals(Map.of(), s.step(), "one 10x3 waits for a second");
         s.arrive(1, 10, 5);
@@ -27,7 +28,7 @@ class WaitPolicyTest {
 
     @Test
     void theEndOfTheTraceFlushesEveryThreshold() {
-        final Stepper s = new Stepper(new WaitPolicy(MIX, List.of(3, 3), List.of(1, 1), false, 1024), 1000, 1);
+        final ScenarioDriver s = new ScenarioDriver(new WaitPolicy(MIX, List.of(3, 3), List.of(1, 1), false, 1024), 1000, 1);
         s.arrive(0, 10, 3).arrive(1, 10, 5);
         assertEquals(Map.of(), s.step());
         s.end();
@@ -36,7 +37,7 @@ class WaitPolicyTest {
 
     @Test
     void aSpacingAdmitsOneRequestEveryFewIterations() {
-        final Stepper s = new Stepper(new WaitPolicy(MIX, List.of(1, 1), List.of(1, 3), false, 1024), 1000, 1);
+        final ScenarioDriver s = new ScenarioDriver(new WaitPolicy(MIX, List.of(1, 1), List.of(1, 3), false, 1024), 1000, 1);
         s.arrive(0, 10, 5).arrive(1, 10, 5);
         assertEquals(Map.of(0L, 10), s.step());
         assertEquals(Map.of(0L, 1), s.step());
@@ -46,7 +47,7 @@ class WaitPolicyTest {
 
     @Test
     void algorithmOnePausesATypeBelowItsThreshold() {
-        final Stepper s = new Stepper(new WaitPolicy(MIX, List.of(2, 1), List.of(1, 1), true, 1024), 1000, 1);
+        final ScenarioDriver s = new ScenarioDriver(new WaitPolicy(MIX, List.of(2, 1), List.of(1, 1), true, 1024), 1000, 1);
         s.arrive(0, 10, 3).arrive(1, 10, 3);
         assertEquals(Map.of(0L, 10, 1L, 10), s.step());
         assertEquals(Map.of(), s.step(), "no 10x3 waits: the type's residents pause with their KV");
@@ -57,7 +58,7 @@ class WaitPolicyTest {
     @Test
     void growthThatDoesNotFitEvictsTheNewestFromScratch() {
         // 23 tokens of KV: two 10x5 prompts fit (20), their growth does not (after 2 decodes: 24).
-        final Stepper s = new Stepper(new WaitPolicy(MIX, List.of(1, 2), List.of(1, 1), false, 1024), 23, 1);
+        final ScenarioDriver s = new ScenarioDriver(new WaitPolicy(MIX, List.of(1, 2), List.of(1, 1), false, 1024), 23, 1);
         s.arrive(0, 10, 5).arrive(1, 10, 5);
         assertEquals(Map.of(0L, 10, 1L, 10), s.step());
         assertEquals(Map.of(0L, 1, 1L, 1), s.step());
