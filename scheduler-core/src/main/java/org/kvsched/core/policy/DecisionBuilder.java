@@ -84,6 +84,37 @@ public final class DecisionBuilder {
         return tryAdd(seq, tokens, 0);
     }
 
+    /**
+     * Gives {@code seq} a chunk of {@code tokens}, preempting running requests from the end of
+     * {@code victims} (newest last in that list) until it fits: the vLLM rule for running requests. The
+     * victims are removed from the list. Returns false when {@code seq} itself had to be preempted, after
+     * which a policy stops scheduling running requests.
+     */
+    public boolean addPreemptingFromEnd(final SeqView seq, final int tokens, final List<SeqView> victims,
+                                        final boolean discardOutput) {
+        while (!tryAdd(seq, tokens)) {
+            final SeqView victim = victims.remove(victims.size() - 1);
+            preempt(victim, discardOutput);
+            if (victim == seq) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Gives every request of {@code running} (oldest admission first) all its pending tokens, preempting
+     * from the end of the list as needed ({@link #addPreemptingFromEnd}); the list keeps the survivors.
+     */
+    public void addAllPreemptingFromEnd(final List<SeqView> running, final boolean discardOutput) {
+        for (int i = 0; i < running.size(); i++) {
+            final SeqView seq = running.get(i);
+            if (!addPreemptingFromEnd(seq, seq.pendingTokens(), running, discardOutput)) {
+                return;
+            }
+        }
+    }
+
     /** Preempts a running request: frees its blocks and drops its chunk if it had one. */
     public void preempt(final SeqView seq, final boolean discardOutput) {
         final Integer given = extraBlocks.remove(seq.id());

@@ -58,21 +58,7 @@ public final class FcfsVllmPolicy implements Policy {
             }
             final SeqView seq = active.get(i);
             final int tokens = Math.min(seq.pendingTokens(), budget);
-            boolean scheduled = false;
-            boolean preemptedSelf = false;
-            while (!scheduled) {
-                if (batch.tryAdd(seq, tokens)) {
-                    scheduled = true;
-                } else {
-                    final SeqView victim = active.remove(active.size() - 1);
-                    batch.preempt(victim, false);
-                    if (victim == seq) {
-                        preemptedSelf = true;
-                        break;
-                    }
-                }
-            }
-            if (preemptedSelf) {
+            if (!batch.addPreemptingFromEnd(seq, tokens, active, false)) {
                 break;
             }
             budget -= tokens;

@@ -79,19 +79,7 @@ public final class VllmV0Policy implements Policy {
         // Decode path: every running request, oldest arrival first; victims from the newest end.
         final List<SeqView> active = new ArrayList<>(view.running());
         active.sort(BY_ARRIVAL);
-        int i = 0;
-        while (i < active.size()) {
-            final SeqView seq = active.get(i);
-            if (batch.tryAdd(seq, seq.pendingTokens())) {
-                i++;
-                continue;
-            }
-            final SeqView victim = active.remove(active.size() - 1);
-            batch.preempt(victim, false);
-            if (victim == seq) {
-                break;
-            }
-        }
+        batch.addAllPreemptingFromEnd(active, false);
         // Decoding only makes blocks scarcer, so nothing waiting becomes admissible until a completion
         // or an arrival; a preemption, though, puts a request at the head that the next step may admit.
         return batch.build(batch.nothingPreempted() ? Integer.MAX_VALUE : 0, Long.MAX_VALUE);

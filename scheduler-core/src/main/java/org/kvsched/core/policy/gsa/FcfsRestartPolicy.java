@@ -36,16 +36,7 @@ public final class FcfsRestartPolicy implements Policy {
         int i = 0;
         while (i < active.size()) {
             final SeqView seq = active.get(i);
-            boolean evictedSelf = false;
-            while (!batch.tryAdd(seq, seq.pendingTokens())) {
-                final SeqView victim = active.remove(active.size() - 1);
-                batch.preempt(victim, true);
-                if (victim == seq) {
-                    evictedSelf = true;
-                    break;
-                }
-            }
-            if (evictedSelf) {
+            if (!batch.addPreemptingFromEnd(seq, seq.pendingTokens(), active, true)) {
                 break;
             }
             i++;

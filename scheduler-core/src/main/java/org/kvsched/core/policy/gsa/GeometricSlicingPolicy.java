@@ -196,18 +196,13 @@ public final class GeometricSlicingPolicy implements Policy {
         int i = 0;
         while (i < active.size()) {
             final SeqView seq = active.get(i);
-            boolean evictedSelf = false;
-            while (!batch.tryAdd(seq, seq.pendingTokens())) {
-                // Unreachable while every start passed the envelope; kept so a bug cannot overfill the KV.
-                final SeqView victim = active.remove(active.size() - 1);
-                batch.preempt(victim, true);
+            // Eviction is unreachable while every start passed the envelope; kept so a bug cannot overfill the KV.
+            final int before = active.size();
+            final boolean kept = batch.addPreemptingFromEnd(seq, seq.pendingTokens(), active, true);
+            if (active.size() < before) {
                 continuation = 0;
-                if (victim == seq) {
-                    evictedSelf = true;
-                    break;
-                }
             }
-            if (evictedSelf) {
+            if (!kept) {
                 break;
             }
             lowestRunning = Math.min(lowestRunning, level(seq));

@@ -101,14 +101,7 @@ public final class HindsightOptPolicy implements Policy {
     public Decision decide(final SchedulerView view) {
         final DecisionBuilder batch = new DecisionBuilder(view);
         final List<SeqView> running = new ArrayList<>(view.running());
-        int i = 0;
-        while (i < running.size()) {
-            if (batch.tryAdd(running.get(i), running.get(i).pendingTokens())) {
-                i++;
-            } else {
-                batch.preempt(running.remove(running.size() - 1), false);
-            }
-        }
+        batch.addAllPreemptingFromEnd(running, false);
         if (!batch.nothingPreempted()) {
             return batch.build(0, Long.MAX_VALUE);
         }

@@ -76,16 +76,7 @@ final class Planning {
      * @return true if nothing was preempted
      */
     static boolean keepRunning(final DecisionBuilder batch, final List<SeqView> running) {
-        int i = 0;
-        while (i < running.size()) {
-            final SeqView seq = running.get(i);
-            if (batch.tryAdd(seq, seq.pendingTokens())) {
-                i++;
-            } else {
-                final SeqView victim = running.remove(running.size() - 1);
-                batch.preempt(victim, false);
-            }
-        }
+        batch.addAllPreemptingFromEnd(running, false);
         return batch.nothingPreempted();
     }
 

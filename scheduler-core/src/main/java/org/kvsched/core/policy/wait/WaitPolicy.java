@@ -141,16 +141,7 @@ public final class WaitPolicy implements Policy {
                 i++;
                 continue;
             }
-            boolean evictedSelf = false;
-            while (!batch.tryAdd(seq, seq.pendingTokens())) {
-                final SeqView victim = active.remove(active.size() - 1);
-                batch.preempt(victim, true);
-                if (victim == seq) {
-                    evictedSelf = true;
-                    break;
-                }
-            }
-            if (evictedSelf) {
+            if (!batch.addPreemptingFromEnd(seq, seq.pendingTokens(), active, true)) {
                 break;
             }
             i++;
