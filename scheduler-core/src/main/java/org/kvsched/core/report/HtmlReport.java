@@ -254,7 +254,9 @@ public final class HtmlReport {
             final Group g = groups.get(i);
             final double[][] pts = cdfPoints(values.get(i), unit, MAX_CDF_POINTS);
             final String name = sameScale ? g.name : g.name + " \u00d7" + Fmt.scale(g.rep.rateScale());
-            b.add(SvgChart.Series.line(name, pts[0], pts[1]).withColour(g.colour).asStep());
+            // Past the palette colours repeat, so the second round of policies is drawn dashed.
+            final SvgChart.Stroke stroke = g.colour >= SvgChart.PALETTE.size() ? SvgChart.Stroke.DASHED : SvgChart.Stroke.SOLID;
+            b.add(SvgChart.Series.line(name, pts[0], pts[1]).withColour(g.colour).withStroke(stroke).asStep());
         }
         return b.build();
     }
