@@ -11,8 +11,7 @@ import org.kvsched.core.engine.PlanExecutor;
 import org.kvsched.core.engine.Scheduler;
 import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
-import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.policy.Decision;
 import org.kvsched.core.policy.Policy;
@@ -80,6 +79,11 @@ final class LoadedReplica {
      * @param policy  a fresh policy; it is asked during the fill, so its internal state, if any, is that of the fill
      * @param waiting number of waiting requests to leave in the queue, &gt;= 1
      */
+    /** The scheduler's view of a request with a perfect prediction (its true length is its cap here). */
+    private static org.kvsched.core.model.Request oracle(final WorkloadRequest r) {
+        return r.toRequest(r.outputTokens());
+    }
+
     static LoadedReplica build(final Policy policy, final int waiting) {
         if (waiting < 1) {
             throw new IllegalArgumentException("waiting must be >= 1, got " + waiting);
@@ -88,7 +92,7 @@ final class LoadedReplica {
         final ModelProfile model = ModelCatalog.byName(MODEL);
         final Set<Long> runningIds = new HashSet<>();
         final Scheduler scheduler = new Scheduler(0, policy, model.kvCapacityTokens(), model.blockSize(),
-                LengthPredictor.oracle(), event -> track(runningIds, event));
+                event -> track(runningIds, event));
         final PlanExecutor executor = new PlanExecutor(model.timeModel());
         final SplittableRandom fillRng = new SplittableRandom(FILL_SEED);
 
@@ -106,7 +110,7 @@ final class LoadedReplica {
             // One arrival at a time: the running set grows as fast as the policy admits, and the only request
             // left waiting at the end is one the policy refused.
             if (scheduler.waitingCount() == 0) {
-                scheduler.onArrival(request(nextId++, now, fillRng));
+                scheduler.onArrival(oracle(request(nextId++, now, fillRng)));
             }
             // A next arrival just after now stops every plan after its explicit iteration, so contexts grow by at
             // most one token per step and we stop at the first saturated step rather than decoding past it.
@@ -115,7 +119,7 @@ final class LoadedReplica {
                 throw new IllegalStateException("policy " + policyName + " idled with " + scheduler.runningCount()
                         + " running and " + scheduler.waitingCount() + " waiting during the fill");
             }
-            if (!scheduler.onStepReport(executor.execute(plan))) {
+            if (!scheduler.onStepReport(executor.execute(plan, id -> -1))) {
                 throw new IllegalStateException("report of plan " + plan.planId() + " was not accepted");
             }
             if (scheduler.waitingCount() > 0 && onlyDecodes(scheduler.previewDecision(), runningIds, scheduler.runningCount())) {
@@ -127,7 +131,7 @@ final class LoadedReplica {
         final long now = scheduler.clockUs();
         int queued = 0;
         while (scheduler.waitingCount() < waiting) {
-            scheduler.onArrival(request(nextId++, now, queueRng));
+            scheduler.onArrival(oracle(request(nextId++, now, queueRng)));
             queued++;
         }
         return new LoadedReplica(scheduler, runningIds, steps, queued);
@@ -157,10 +161,10 @@ final class LoadedReplica {
                 && decision.chunks().stream().allMatch(c -> c.tokens() == 1 && runningIds.contains(c.requestId()));
     }
 
-    private static Request request(final long id, final long arrivalUs, final SplittableRandom rng) {
+    private static WorkloadRequest request(final long id, final long arrivalUs, final SplittableRandom rng) {
         final int prompt = rng.nextInt(MIN_PROMPT, MAX_PROMPT + 1);
         final int output = rng.nextInt(MIN_OUTPUT, MAX_OUTPUT + 1);
-        return new Request(id, arrivalUs, prompt, output);
+        return new WorkloadRequest(id, arrivalUs, prompt, output);
     }
 
     private static void track(final Set<Long> runningIds, final RequestEvent event) {

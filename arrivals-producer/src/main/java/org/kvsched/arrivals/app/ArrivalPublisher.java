@@ -9,7 +9,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serializer;
 import org.kvsched.arrivals.mapping.ArrivalMapping;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.LengthPredictor;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.schemas.avro.ArrivalEvent;
 
 /**
@@ -26,11 +27,17 @@ public final class ArrivalPublisher {
     private final Producer<Integer, byte[]> producer;
     private final Serializer<ArrivalEvent> serializer;
     private final String topic;
+    private final LengthPredictor predictor;
 
-    public ArrivalPublisher(final Producer<Integer, byte[]> producer, final Serializer<ArrivalEvent> serializer, final String topic) {
+    /**
+     * @param predictor the length predictor in front of the scheduler: its prediction travels with each arrival
+     */
+    public ArrivalPublisher(final Producer<Integer, byte[]> producer, final Serializer<ArrivalEvent> serializer, final String topic,
+                            final LengthPredictor predictor) {
         this.producer = producer;
         this.serializer = serializer;
         this.topic = topic;
+        this.predictor = predictor;
     }
 
     /**
@@ -42,7 +49,7 @@ public final class ArrivalPublisher {
      * @param running  checked between records; publishing stops early when it turns false
      * @return records sent per replica (markers excluded)
      */
-    public long[] publish(final List<Request> requests, final int replicas, final double speed, final BooleanSupplier running) {
+    public long[] publish(final List<WorkloadRequest> requests, final int replicas, final double speed, final BooleanSupplier running) {
         if (replicas < 1) {
             throw new IllegalArgumentException("replicas must be >= 1, got " + replicas);
         }
@@ -50,7 +57,7 @@ public final class ArrivalPublisher {
         final long start = System.nanoTime();
         Future<RecordMetadata> last = null;
         for (int k = 0; k < requests.size() && running.getAsBoolean(); k++) {
-            final Request r = requests.get(k);
+            final WorkloadRequest r = requests.get(k);
             final int replica = k % replicas;
             if (speed > 0) {
                 final long dueNanos = start + (long) (r.arrivalUs() * 1000.0 / speed);
@@ -65,7 +72,7 @@ public final class ArrivalPublisher {
                 }
             }
             last = producer.send(new ProducerRecord<>(topic, replica, replica,
-                    serializer.serialize(topic, ArrivalMapping.request(replica, sent[replica], r))));
+                    serializer.serialize(topic, ArrivalMapping.request(replica, sent[replica], r, predictor.predict(r)))));
             sent[replica]++;
         }
         for (int replica = 0; replica < replicas; replica++) {

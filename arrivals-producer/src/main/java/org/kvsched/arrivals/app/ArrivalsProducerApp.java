@@ -11,6 +11,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.kvsched.core.model.LengthPredictor;
+import org.kvsched.core.workload.EosModel;
 import org.kvsched.core.workload.Workload;
 import org.kvsched.core.workload.WorkloadOptions;
 import org.kvsched.core.workload.Workloads;
@@ -28,11 +30,15 @@ import org.kvsched.schemas.topic.TopicCatalog;
  * <p>Keys: {@code bootstrap.servers} (required), {@code topic.prefix}, {@code replicas} (1),
  * {@code speed} (0 = virtual time), {@code workload.trace} (a trace file) or {@code workload.spec}
  * ({@code default} or a generator spec), {@code workload.requests} (0 = all), {@code workload.rate-scale}
- * (1), {@code workload.max-context} (4096), {@code seed} (1), {@code schema.registry.url}, {@code kafka.*}.
+ * (1), {@code workload.max-context} (4096), {@code workload.eos} (none: true length = trace length; or an output
+ * distribution drawn per request and capped at its max_tokens), {@code predictor} (oracle; the length predictor in
+ * front of the scheduler, whose prediction travels with each arrival), {@code seed} (1), {@code schema.registry.url},
+ * {@code kafka.*}.
  */
 public final class ArrivalsProducerApp implements Service {
 
     private final ServiceConfig config;
+    private final LengthPredictor predictor;
     private final Workload workload;
     private final int replicas;
     private final double speed;
@@ -55,6 +61,7 @@ public final class ArrivalsProducerApp implements Service {
         if (replicas < 1) {
             throw new IllegalArgumentException("config: key 'replicas' must be >= 1, got " + replicas);
         }
+        this.predictor = LengthPredictor.parse(config.get("predictor", "oracle"), config.getLong("seed", 1L));
         this.speed = config.getDouble("speed", 0.0);
         if (!(speed >= 0) || Double.isInfinite(speed)) {
             throw new IllegalArgumentException("config: key 'speed' must be >= 0 (0 = virtual time), got " + speed);
@@ -63,6 +70,16 @@ public final class ArrivalsProducerApp implements Service {
 
     /** The workload a configuration names (see the class note for the keys). */
     public static Workload loadWorkload(final ServiceConfig config) {
+        final String eos = config.get("workload.eos", "");
+        final Workload w = loadCapped(config);
+        try {
+            return eos.isEmpty() ? w : EosModel.parse(eos, config.getLong("seed", 1L)).apply(w);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("config: key 'workload.eos': " + e.getMessage(), e);
+        }
+    }
+
+    private static Workload loadCapped(final ServiceConfig config) {
         final WorkloadOptions options = WorkloadOptions.defaults()
                 .withRateScale(config.getDouble("workload.rate-scale", 1.0))
                 .withMaxRequests(config.getInt("workload.requests", 0))
@@ -102,7 +119,8 @@ public final class ArrivalsProducerApp implements Service {
         running.set(true);
         thread = new Thread(() -> {
             try (KafkaProducer<Integer, byte[]> producer = new KafkaProducer<>(pp, new IntegerSerializer(), new ByteArraySerializer())) {
-                sent = new ArrivalPublisher(producer, AvroSerdes.fromConfig(config.asMap()).serde(ArrivalEvent.class).serializer(), topic)
+                sent = new ArrivalPublisher(producer, AvroSerdes.fromConfig(config.asMap()).serde(ArrivalEvent.class).serializer(), topic,
+                        predictor)
                         .publish(workload.requests(), replicas, speed, running::get);
             } catch (final RuntimeException e) {
                 failure.compareAndSet(null, e);

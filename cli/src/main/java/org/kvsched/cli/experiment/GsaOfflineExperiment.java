@@ -17,7 +17,7 @@ import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.metrics.Summary;
 import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.policy.PolicyConfig;
 import org.kvsched.core.sim.ProgressListener;
 import org.kvsched.core.sim.Simulation;
@@ -56,7 +56,7 @@ public final class GsaOfflineExperiment implements Experiment {
     record Result(double totalCompletion, long overCapacity, long preemptions) {
     }
 
-    static Result run(final String policy, final int capacity, final List<Request> requests, final String label) {
+    static Result run(final String policy, final int capacity, final List<WorkloadRequest> requests, final String label) {
         final ModelProfile unit = ModelCatalog.byName("unit:kv=" + capacity);
         final Workload w = new Workload(label, requests);
         final Simulation.Outcome o = Simulation.run(new SimulationSetup(w, PolicyConfig.parse(policy), unit, LengthPredictor.oracle(),
@@ -86,10 +86,10 @@ public final class GsaOfflineExperiment implements Experiment {
         return lb;
     }
 
-    static List<Request> jobs(final int[] outputs, final int prompt) {
-        final List<Request> list = new ArrayList<>();
+    static List<WorkloadRequest> jobs(final int[] outputs, final int prompt) {
+        final List<WorkloadRequest> list = new ArrayList<>();
         for (int i = 0; i < outputs.length; i++) {
-            list.add(new Request(i, 0, prompt, outputs[i]));
+            list.add(new WorkloadRequest(i, 0, prompt, outputs[i]));
         }
         return list;
     }

@@ -110,7 +110,7 @@ class ReplayPipelineIT {
         try (KafkaProducer<Integer, byte[]> producer = new KafkaProducer<>(p, new IntegerSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topics.arrivals().name(), 0, 0, new byte[] {0x42, 0x13, 0x37})).get();
             final byte[] zeroPrompt = AvroSerdes.singleObject().serde(ArrivalEvent.class).serializer().serialize("a",
-                    new ArrivalEvent(0, 0L, new RequestArrival(9_999L, 0L, 0, 10)));
+                    new ArrivalEvent(0, 0L, new RequestArrival(9_999L, 0L, 0, 10, -1, null)));
             producer.send(new ProducerRecord<>(topics.arrivals().name(), 0, 0, zeroPrompt)).get();
         }
         final Workload w = new Workload("first 50", trace.requests().subList(0, 50));

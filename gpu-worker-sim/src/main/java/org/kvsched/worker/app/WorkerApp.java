@@ -131,15 +131,18 @@ public final class WorkerApp implements Service {
                 final ConsumerRecords<Integer, byte[]> records = c.poll(Duration.ofMillis(200));
                 for (final ConsumerRecord<Integer, byte[]> rec : records) {
                     final BatchPlan plan;
+                    final java.util.Map<Long, Integer> truth;
                     try {
-                        plan = WorkerMapping.plan(planDecoder.deserialize(rec.topic(), rec.value()));
+                        final org.kvsched.schemas.avro.BatchPlan wire = planDecoder.deserialize(rec.topic(), rec.value());
+                        plan = WorkerMapping.plan(wire);
+                        truth = WorkerMapping.trueOutputTokens(wire);
                     } catch (final SerializationException | IllegalArgumentException | NullPointerException e) {
                         final ErrorRecord err = new ErrorRecord(name, rec.topic(), rec.partition(), rec.offset(), null,
                                 rec.value() == null ? null : ByteBuffer.wrap(rec.value()), "undecodable or invalid plan: " + e.getMessage());
                         producer.send(new ProducerRecord<>(topics.errors().name(), null, errorEncoder.serialize(topics.errors().name(), err)));
                         continue;
                     }
-                    final StepReport report = executor.execute(plan);
+                    final StepReport report = executor.execute(plan, id -> truth.getOrDefault(id, -1));
                     if (speed > 0) {
                         sleepMicros((long) ((report.endUs() - plan.startUs()) / speed));
                     }

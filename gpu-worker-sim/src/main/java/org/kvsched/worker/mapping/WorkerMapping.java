@@ -1,5 +1,9 @@
 package org.kvsched.worker.mapping;
 
+import java.util.HashMap;
+import java.util.Map;
+import org.kvsched.core.engine.TokenProgress;
+import org.kvsched.schemas.payload.SimulatedOutput;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,9 +21,24 @@ public final class WorkerMapping {
         final List<PlanEntry> entries = new ArrayList<>(p.getEntries().size());
         for (final org.kvsched.schemas.avro.PlanEntry e : p.getEntries()) {
             entries.add(new PlanEntry(e.getRequestId(), e.getTokens(), e.getComputedBefore(), e.getPromptTokens(),
-                    e.getGeneratedBefore(), e.getOutputTokens()));
+                    e.getGeneratedBefore(), e.getMaxTokens()));
         }
         return new BatchPlan(p.getReplicaId(), p.getPlanId(), p.getStartUs(), entries, p.getMaxDecodeContinuation(), p.getStopAtUs());
+    }
+
+    /**
+     * The simulation's true output length of each request of a plan, from the entries' worker payloads
+     * ({@link SimulatedOutput}); a request without one ends at its cap.
+     */
+    public static Map<Long, Integer> trueOutputTokens(final org.kvsched.schemas.avro.BatchPlan p) {
+        final Map<Long, Integer> truth = new HashMap<>();
+        for (final org.kvsched.schemas.avro.PlanEntry e : p.getEntries()) {
+            final int n = SimulatedOutput.decode(e.getWorkerPayload());
+            if (n > 0) {
+                truth.put(e.getRequestId(), n);
+            }
+        }
+        return truth;
     }
 
     public static org.kvsched.schemas.avro.StepReport report(final StepReport r) {
@@ -28,6 +47,11 @@ public final class WorkerMapping {
         for (final long t : times) {
             ends.add(t);
         }
-        return new org.kvsched.schemas.avro.StepReport(r.replicaId(), r.planId(), r.startUs(), ends);
+        final List<org.kvsched.schemas.avro.TokenProgress> progress = new ArrayList<>(r.progress().size());
+        for (final TokenProgress t : r.progress()) {
+            progress.add(new org.kvsched.schemas.avro.TokenProgress(t.requestId(), t.outputTokens(), t.firstTokenUs(),
+                    t.finish() == null ? null : t.finish().wireName(), t.message()));
+        }
+        return new org.kvsched.schemas.avro.StepReport(r.replicaId(), r.planId(), r.startUs(), ends, progress);
     }
 }

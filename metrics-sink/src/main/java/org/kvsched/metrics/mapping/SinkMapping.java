@@ -12,7 +12,7 @@ public final class SinkMapping {
 
     public static RequestEvent event(final org.kvsched.schemas.avro.RequestEvent e) {
         return new RequestEvent(RequestEventKind.valueOf(e.getKind().name()), e.getRequestId(), e.getReplicaId(), e.getTimeUs(),
-                e.getPromptTokens(), e.getOutputTokens(), e.getGeneratedTokens(), e.getReason());
+                e.getPromptTokens(), e.getMaxTokens(), e.getGeneratedTokens(), e.getReason());
     }
 
     public static StepSummary summary(final org.kvsched.schemas.avro.StepSummary s) {

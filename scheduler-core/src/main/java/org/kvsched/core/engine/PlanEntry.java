@@ -9,9 +9,10 @@ package org.kvsched.core.engine;
  * @param computedBefore  tokens of the request already in the KV cache before the iteration
  * @param promptTokens    prompt length, tokens
  * @param generatedBefore output tokens generated before the iteration
- * @param outputTokens    true output length (the worker's stop condition; {@code max_tokens} for a real server)
+ * @param maxTokens       the request's {@code max_tokens} cap: the worker stops it there at the latest (it may end
+ *                        earlier, at an end-of-sequence token, and reports so)
  */
-public record PlanEntry(long requestId, int tokens, int computedBefore, int promptTokens, int generatedBefore, int outputTokens) {
+public record PlanEntry(long requestId, int tokens, int computedBefore, int promptTokens, int generatedBefore, int maxTokens) {
 
     /** True if the iteration completes the request's pending tokens, so it samples an output token. */
     public boolean emitsToken() {
@@ -23,13 +24,13 @@ public record PlanEntry(long requestId, int tokens, int computedBefore, int prom
         return tokens == 1 && generatedBefore > 0 && computedBefore == promptTokens + generatedBefore - 1;
     }
 
-    /** True if the explicit iteration produces the request's last token. */
-    public boolean completesInExplicitIteration() {
-        return emitsToken() && generatedBefore + 1 == outputTokens;
+    /** True if the explicit iteration produces the request's last token allowed by its cap. */
+    public boolean reachesCapInExplicitIteration() {
+        return emitsToken() && generatedBefore + 1 == maxTokens;
     }
 
-    /** Output tokens still to generate after the explicit iteration (only meaningful when it emits). */
+    /** Output tokens the cap still allows after the explicit iteration (only meaningful when it emits). */
     public int remainingAfterExplicit() {
-        return outputTokens - generatedBefore - (emitsToken() ? 1 : 0);
+        return maxTokens - generatedBefore - (emitsToken() ? 1 : 0);
     }
 }

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.kvsched.core.kv.KvCache;
-import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.model.Request;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.model.RequestEventKind;
@@ -29,9 +28,18 @@ import org.kvsched.core.policy.SeqView;
  * {@link #schedule(long, long)}; if it returns a plan, nothing else happens until its report arrives
  * through {@link #onStepReport}. Time never goes backwards. Not thread-safe.
  *
+ * <p>What it knows of a request is what a real scheduler knows ({@link Request}: prompt, the
+ * {@code max_tokens} cap, a prediction); it learns token progress, first tokens and completions only from
+ * the worker's {@link StepReport}s, never from a true output length.
+ *
  * <p>KV model: a request holds {@code blocksFor(computed tokens)} blocks; a chunk allocates the blocks for
  * its tokens when the plan is made; the continuation's growth is allocated when the report comes back,
- * and the plan's continuation is capped so that growth always fits. A preempted request frees everything.
+ * and the plan's continuation is capped so that growth always fits (up to the cap: a request that ends
+ * earlier only frees sooner). A preempted request frees everything; a finished one frees at the report.
+ *
+ * <p>Every decision it applies is passed to {@link SchedulerListener#onDecision}, and its whole state can be
+ * taken ({@link #snapshot}) and restored ({@link #restore}): with both, a transport rebuilds exactly the state
+ * the workers executed without asking the policy again, whichever policy runs next ({@link #replacePolicy}).
  */
 public final class Scheduler {
 
@@ -39,14 +47,13 @@ public final class Scheduler {
     private static final int MAX_PREEMPT_ONLY_ROUNDS = 64;
 
     private final int replicaId;
-    private final Policy policy;
     private final KvCache kv;
-    private final LengthPredictor predictor;
     private final SchedulerListener listener;
 
     private final Map<Long, Sequence> active = new HashMap<>();
     private final List<Sequence> running = new ArrayList<>();
-    private final TreeSet<Sequence> waiting;
+    private Policy policy;
+    private TreeSet<Sequence> waiting;
     private final View view = new View();
 
     private long iteration;
@@ -57,6 +64,7 @@ public final class Scheduler {
     private long nextAdmission;
     private boolean arrivalsEnded;
     private long finishedRequests;
+    private long stalledRejected;
 
     private BatchPlan inFlight;
     private int inFlightBlocksAtStart;
@@ -68,17 +76,100 @@ public final class Scheduler {
      * @param policy           the policy asked at every decision
      * @param kvCapacityTokens KV capacity, tokens
      * @param blockSize        tokens per block
-     * @param predictor        output-length predictor applied at arrival
-     * @param listener         receives request events and step summaries
+     * @param listener         receives request events, step summaries and decisions
      */
     public Scheduler(final int replicaId, final Policy policy, final int kvCapacityTokens, final int blockSize,
-                     final LengthPredictor predictor, final SchedulerListener listener) {
+                     final SchedulerListener listener) {
         this.replicaId = replicaId;
         this.policy = policy;
         this.kv = new KvCache(kvCapacityTokens, blockSize);
-        this.predictor = predictor;
         this.listener = listener;
         this.waiting = new TreeSet<>(policy.waitingOrder().thenComparingLong(SeqView::id));
+    }
+
+    /** The whole state of this scheduler as values (policy-private state excluded). */
+    public SchedulerState snapshot() {
+        final List<SchedulerState.SequenceState> run = new ArrayList<>(running.size());
+        for (final Sequence seq : running) {
+            run.add(stateOf(seq));
+        }
+        final List<SchedulerState.SequenceState> wait = new ArrayList<>(waiting.size());
+        for (final Sequence seq : waiting) {
+            wait.add(stateOf(seq));
+        }
+        return new SchedulerState(replicaId, iteration, nextPlanId, clockUs, nextBackKey, nextFrontKey, nextAdmission,
+                arrivalsEnded, finishedRequests, inFlight, inFlightBlocksAtStart, gapBlockMicros, accountedUntilUs, run, wait);
+    }
+
+    private static SchedulerState.SequenceState stateOf(final Sequence seq) {
+        return new SchedulerState.SequenceState(seq.request, seq.computed, seq.generated, seq.blocksHeld, seq.preemptions,
+                seq.queueKey, seq.admissionOrder, seq.admittedAtIteration, seq.firstTokenSeen);
+    }
+
+    /**
+     * A scheduler in exactly the state {@code state} describes, driven by {@code policy} from now on.
+     *
+     * @throws IllegalArgumentException if the state does not fit this KV geometry (a snapshot of another deployment)
+     */
+    public static Scheduler restore(final SchedulerState state, final Policy policy, final int kvCapacityTokens,
+                                    final int blockSize, final SchedulerListener listener) {
+        final Scheduler s = new Scheduler(state.replicaId(), policy, kvCapacityTokens, blockSize, listener);
+        int blocks = 0;
+        for (final SchedulerState.SequenceState st : state.running()) {
+            final Sequence seq = s.sequenceOf(st, Sequence.State.RUNNING);
+            s.running.add(seq);
+            blocks += st.blocksHeld();
+        }
+        for (final SchedulerState.SequenceState st : state.waiting()) {
+            s.waiting.add(s.sequenceOf(st, Sequence.State.WAITING));
+            blocks += st.blocksHeld();
+        }
+        if (blocks > s.kv.capacityBlocks()) {
+            throw new IllegalArgumentException("snapshot of replica " + state.replicaId() + " holds " + blocks
+                    + " KV blocks, more than this deployment's " + s.kv.capacityBlocks());
+        }
+        s.kv.allocate(blocks);
+        s.iteration = state.iteration();
+        s.nextPlanId = state.nextPlanId();
+        s.clockUs = state.clockUs();
+        s.nextBackKey = state.nextBackKey();
+        s.nextFrontKey = state.nextFrontKey();
+        s.nextAdmission = state.nextAdmission();
+        s.arrivalsEnded = state.arrivalsEnded();
+        s.finishedRequests = state.finishedRequests();
+        s.inFlight = state.inFlight();
+        s.inFlightBlocksAtStart = state.inFlightBlocksAtStart();
+        s.gapBlockMicros = state.gapBlockMicros();
+        s.accountedUntilUs = state.accountedUntilUs();
+        return s;
+    }
+
+    private Sequence sequenceOf(final SchedulerState.SequenceState st, final Sequence.State state) {
+        final Sequence seq = new Sequence(st.request(), st.queueKey());
+        seq.state = state;
+        seq.computed = st.computed();
+        seq.generated = st.generated();
+        seq.blocksHeld = st.blocksHeld();
+        seq.preemptions = st.preemptions();
+        seq.admissionOrder = st.admissionOrder();
+        seq.admittedAtIteration = st.admittedAtIteration();
+        seq.firstTokenSeen = st.firstTokenSeen();
+        if (active.put(seq.id(), seq) != null) {
+            throw new IllegalArgumentException("snapshot of replica " + replicaId + " holds request " + seq.id() + " twice");
+        }
+        return seq;
+    }
+
+    /**
+     * Hands the replica to another policy (a redeploy with another policy, or the end of a restore that
+     * re-applied recorded decisions). Running requests keep their KV and progress; only the waiting
+     * queue's order changes, to the new policy's.
+     */
+    public void replacePolicy(final Policy next) {
+        final TreeSet<Sequence> reordered = new TreeSet<>(next.waitingOrder().thenComparingLong(SeqView::id));
+        reordered.addAll(waiting);
+        this.waiting = reordered;
+        this.policy = next;
     }
 
     public int replicaId() {
@@ -125,6 +216,16 @@ public final class Scheduler {
         return finishedRequests;
     }
 
+    /** Requests rejected by {@link #rejectWaiting} so far (a policy's liveness failures). */
+    public long stalledRejected() {
+        return stalledRejected;
+    }
+
+    /** The plan whose report is awaited, or null. */
+    public BatchPlan planInFlight() {
+        return inFlight;
+    }
+
     /** True while a plan is out and its report has not come back. */
     public boolean hasPlanInFlight() {
         return inFlight != null;
@@ -135,32 +236,41 @@ public final class Scheduler {
         return active.isEmpty();
     }
 
-    /** Work still owed on this replica, tokens: pending prompt plus remaining true output (for routing). */
+    /**
+     * Work still owed on this replica as far as the scheduler can tell, tokens: pending prompt plus the
+     * predicted rest of the output (the cap when there is no prediction). For routing.
+     */
     public long outstandingTokens() {
         long sum = 0;
         for (final Sequence s : active.values()) {
-            sum += s.pendingTokens() + (s.request.outputTokens() - s.generated);
+            final int expected = s.predictedOutputTokens() == org.kvsched.core.model.LengthPredictor.UNKNOWN
+                    ? s.request.maxTokens() : Math.min(s.predictedOutputTokens(), s.request.maxTokens());
+            sum += s.pendingTokens() + Math.max(0, expected - s.generated);
         }
         return sum;
     }
 
+    /** True if a request with this id is waiting or running here. */
+    public boolean holds(final long requestId) {
+        return active.containsKey(requestId);
+    }
+
     /**
-     * Receives a request. It is rejected at once (REJECTED event, never queued) if its prompt plus
-     * output can never fit in this replica's KV cache.
+     * Receives a request. It is rejected at once (REJECTED event, never queued) if it could outgrow this
+     * replica's KV cache: at its cap it holds prompt + max_tokens − 1 tokens (the last token's KV is never written).
      */
     public void onArrival(final Request request) {
         if (active.containsKey(request.id())) {
             throw new IllegalArgumentException("request " + request.id() + " arrived twice at replica " + replicaId);
         }
         emit(RequestEventKind.ARRIVED, request, request.arrivalUs(), 0, "");
-        final int needed = kv.blocksFor(request.totalTokens());
-        if (needed > kv.capacityBlocks()) {
+        if (kv.blocksFor(request.maxKvTokens()) > kv.capacityBlocks()) {
             emit(RequestEventKind.REJECTED, request, request.arrivalUs(), 0,
-                    "needs " + request.totalTokens() + " tokens of KV (prompt " + request.promptTokens() + " + output "
-                            + request.outputTokens() + "), more than the replica's capacity of " + kv.capacityTokens());
+                    "may need " + request.maxKvTokens() + " tokens of KV (prompt " + request.promptTokens() + " + max_tokens "
+                            + request.maxTokens() + " - 1), more than the replica's capacity of " + kv.capacityTokens());
             return;
         }
-        final Sequence seq = new Sequence(request, predictor.predict(request), nextBackKey++);
+        final Sequence seq = new Sequence(request, nextBackKey++);
         active.put(request.id(), seq);
         waiting.add(seq);
     }
@@ -196,6 +306,7 @@ public final class Scheduler {
                 return null;
             }
             final Decision decision = policy.decide(view);
+            listener.onDecision(nowUs, decision);
             applyPreemptions(decision, nowUs);
             if (!decision.chunks().isEmpty()) {
                 return makePlan(decision, nowUs, nextArrivalUs);
@@ -270,7 +381,7 @@ public final class Scheduler {
             kv.allocate(need);
             seq.blocksHeld += need;
             final PlanEntry entry = new PlanEntry(seq.id(), chunk.tokens(), seq.computed, seq.promptTokens(),
-                    seq.generated, seq.request.outputTokens());
+                    seq.generated, seq.request.maxTokens());
             midPrefillAfter |= !entry.emitsToken();
             entries.add(entry);
         }
@@ -323,102 +434,144 @@ public final class Scheduler {
     }
 
     /**
-     * Applies the worker's report of the plan in flight. A report for another plan (stale or duplicate)
-     * is ignored and false is returned.
+     * Applies the worker's report of the plan in flight: each request's new output tokens, first-token
+     * times and finishes (FIRST_TOKEN and COMPLETED events come from here only). A report for another plan
+     * (stale or duplicate) is ignored and false is returned.
+     *
+     * @throws IllegalArgumentException if the report contradicts its plan (a request that is not in it, more
+     *                                  tokens than the plan or the cap allow); the state is then unchanged
      */
     public boolean onStepReport(final StepReport report) {
-        if (inFlight == null || report.planId() != inFlight.planId() || report.replicaId() != replicaId) {
+        if (!awaits(report)) {
             return false;
         }
         final BatchPlan plan = inFlight;
-        final int continuation = report.iterations() - 1;
-        if (continuation > plan.maxDecodeContinuation()) {
-            throw new IllegalStateException("report of plan " + plan.planId() + " ran " + continuation
-                    + " continuation iterations, more than the " + plan.maxDecodeContinuation() + " allowed");
-        }
+        final Map<Long, TokenProgress> byId = checkedProgress(plan, report);
         final long explicitEnd = report.iterationEndUs(0);
-        final double explicitIntegral = (double) inFlightBlocksAtStart * (explicitEnd - plan.startUs());
+        final int iterations = report.iterations();
+        double integral = (double) inFlightBlocksAtStart * (explicitEnd - plan.startUs());
         long prefillTokens = 0;
         long decodeTokens = 0;
-        final List<Sequence> continuing = new ArrayList<>();
+        final int bs = kv.blockSize();
+        // Growth of the continuation: blocks newly needed at each later iteration, for the time integral.
+        final int[] growthAt = new int[iterations];
         final List<Sequence> done = new ArrayList<>();
+        final List<FinishReason> reasons = new ArrayList<>();
+        final List<String> messages = new ArrayList<>();
         for (final PlanEntry e : plan.entries()) {
             final Sequence seq = active.get(e.requestId());
+            final TokenProgress p = byId.get(e.requestId());
+            final int tokens = p == null ? 0 : p.outputTokens();
             seq.computed += e.tokens();
             if (e.isDecode()) {
                 decodeTokens += 1;
             } else {
                 prefillTokens += e.tokens();
             }
-            if (e.emitsToken()) {
-                seq.generated++;
+            if (tokens > 0) {
+                seq.generated += tokens;
                 if (!seq.firstTokenSeen) {
                     seq.firstTokenSeen = true;
-                    emit(RequestEventKind.FIRST_TOKEN, seq.request, explicitEnd, seq.generated, "");
+                    final long at = p.firstTokenUs() == TokenProgress.NONE ? explicitEnd : p.firstTokenUs();
+                    emit(RequestEventKind.FIRST_TOKEN, seq.request, at, seq.generated - tokens + 1, "");
                 }
-                if (seq.generated == seq.request.outputTokens()) {
-                    done.add(seq);
-                } else {
-                    continuing.add(seq);
+                // Decoding tokens 2..n of this plan writes the KV of tokens 1..n-1: iteration j holds blocksFor(computed + j).
+                final int slack = seq.blocksHeld * bs - seq.computed;
+                for (int j = slack + 1; j < tokens; j += bs) {
+                    growthAt[Math.min(j, iterations - 1)]++;
                 }
+                seq.computed += tokens - 1;
+                decodeTokens += tokens - 1;
+                final int need = kv.blocksFor(seq.computed) - seq.blocksHeld;
+                if (need > 0) {
+                    kv.allocate(need);
+                    seq.blocksHeld += need;
+                }
+            }
+            if (p != null && p.finished()) {
+                done.add(seq);
+                reasons.add(p.finish());
+                messages.add(p.message());
+            } else if (seq.generated >= seq.request.maxTokens()) {
+                // The cap ends a request whatever the worker says.
+                done.add(seq);
+                reasons.add(FinishReason.LENGTH);
+                messages.add("");
             }
         }
-        // Continuation: every emitting request decoded once per iteration; integrate the block growth.
-        double integral = explicitIntegral;
-        int used = kv.usedBlocks();
-        if (continuation > 0) {
-            final int[] growthAt = new int[continuation + 1];
-            final int bs = kv.blockSize();
-            for (final Sequence seq : continuing) {
-                // Iteration j (1-based) holds blocksFor(computed + j) blocks for this request.
-                final int slack = seq.blocksHeld * bs - seq.computed;
-                for (int j = slack + 1; j <= continuation; j += bs) {
-                    growthAt[j]++;
-                }
-            }
-            int extra = 0;
-            long previousEnd = explicitEnd;
-            for (int j = 1; j <= continuation; j++) {
-                extra += growthAt[j];
-                final long end = report.iterationEndUs(j);
-                integral += (double) (used + extra) * (end - previousEnd);
-                previousEnd = end;
-            }
-            for (final Sequence seq : continuing) {
-                seq.computed += continuation;
-                seq.generated += continuation;
-                final int need = kv.blocksFor(seq.computed) - seq.blocksHeld;
-                kv.allocate(need);
-                seq.blocksHeld += need;
-                decodeTokens += continuation;
-                if (seq.generated > seq.request.outputTokens()) {
-                    throw new IllegalStateException("report of plan " + plan.planId() + " decoded request " + seq.id()
-                            + " past its " + seq.request.outputTokens() + " output tokens");
-                }
-                if (seq.generated == seq.request.outputTokens()) {
-                    done.add(seq);
-                }
-            }
+        int used = inFlightBlocksAtStart;
+        int extra = 0;
+        long previousEnd = explicitEnd;
+        for (int j = 1; j < iterations; j++) {
+            extra += growthAt[j];
+            final long end = report.iterationEndUs(j);
+            integral += (double) (used + extra) * (end - previousEnd);
+            previousEnd = end;
         }
         final int peak = kv.usedBlocks();
         final long end = report.endUs();
-        for (final Sequence seq : done) {
+        for (int i = 0; i < done.size(); i++) {
+            final Sequence seq = done.get(i);
             running.remove(seq);
             active.remove(seq.id());
             kv.release(seq.blocksHeld);
             seq.blocksHeld = 0;
             seq.state = Sequence.State.FINISHED;
-            emit(RequestEventKind.COMPLETED, seq.request, end, seq.generated, "");
+            final FinishReason why = reasons.get(i);
+            emit(RequestEventKind.COMPLETED, seq.request, end, seq.generated,
+                    messages.get(i).isEmpty() ? why.wireName() : why.wireName() + ": " + messages.get(i));
         }
-        iteration += report.iterations();
-        clockUs = end;
+        iteration += iterations;
+        clockUs = Math.max(clockUs, end);
         accountedUntilUs = end;
-        listener.onStep(new StepSummary(replicaId, plan.planId(), plan.startUs(), end, report.iterations(),
+        listener.onStep(new StepSummary(replicaId, plan.planId(), plan.startUs(), end, iterations,
                 gapBlockMicros + integral, peak, kv.usedBlocks(), kv.capacityBlocks(), kv.blockSize(),
                 prefillTokens, decodeTokens, plan.entries().size()));
         gapBlockMicros = 0;
         inFlight = null;
         return true;
+    }
+
+    /** True if {@code report} answers the plan in flight (else it is stale or a duplicate). */
+    public boolean awaits(final StepReport report) {
+        return inFlight != null && report.planId() == inFlight.planId() && report.replicaId() == replicaId;
+    }
+
+    /**
+     * Checks a report of the plan in flight against the plan without applying it.
+     *
+     * @throws IllegalArgumentException naming what contradicts the plan
+     */
+    public void checkReport(final StepReport report) {
+        if (awaits(report)) {
+            checkedProgress(inFlight, report);
+        }
+    }
+
+    /** The report's progress by request, after checking it against the plan; nothing is changed. */
+    private Map<Long, TokenProgress> checkedProgress(final BatchPlan plan, final StepReport report) {
+        if (report.iterations() - 1 > plan.maxDecodeContinuation()) {
+            throw new IllegalArgumentException("report of plan " + plan.planId() + " ran " + (report.iterations() - 1)
+                    + " continuation iterations, more than the " + plan.maxDecodeContinuation() + " allowed");
+        }
+        final Map<Long, PlanEntry> entries = new HashMap<>();
+        for (final PlanEntry e : plan.entries()) {
+            entries.put(e.requestId(), e);
+        }
+        final Map<Long, TokenProgress> byId = new HashMap<>();
+        for (final TokenProgress p : report.progress()) {
+            final PlanEntry e = entries.get(p.requestId());
+            if (e == null || byId.put(p.requestId(), p) != null) {
+                throw new IllegalArgumentException("report of plan " + plan.planId() + " on replica " + replicaId
+                        + " names request " + p.requestId() + " which is not in the plan, or names it twice");
+            }
+            final int allowed = e.emitsToken() ? Math.min(1 + plan.maxDecodeContinuation(), e.maxTokens() - e.generatedBefore()) : 0;
+            if (p.outputTokens() > allowed) {
+                throw new IllegalArgumentException("report of plan " + plan.planId() + " gives request " + p.requestId() + " "
+                        + p.outputTokens() + " output tokens, more than the " + allowed + " its plan and cap allow");
+            }
+        }
+        return byId;
     }
 
     /**
@@ -434,6 +587,7 @@ public final class Scheduler {
             seq.state = Sequence.State.FINISHED;
             emit(RequestEventKind.REJECTED, seq.request, nowUs, seq.generated, reason);
         }
+        stalledRejected += stuck.size();
         return stuck.size();
     }
 
@@ -450,7 +604,7 @@ public final class Scheduler {
             finishedRequests++;
         }
         listener.onRequestEvent(new RequestEvent(kind, request.id(), replicaId, timeUs, request.promptTokens(),
-                request.outputTokens(), generated, reason));
+                request.maxTokens(), generated, reason));
     }
 
     /** The live, read-only view a policy gets (valid during one decide call). */

@@ -12,7 +12,6 @@ final class Sequence implements SeqView {
     enum State { WAITING, RUNNING, FINISHED }
 
     final Request request;
-    final int predicted;
     State state = State.WAITING;
     int computed;
     int generated;
@@ -23,9 +22,8 @@ final class Sequence implements SeqView {
     long admittedAtIteration = -1;
     boolean firstTokenSeen;
 
-    Sequence(final Request request, final int predicted, final long queueKey) {
+    Sequence(final Request request, final long queueKey) {
         this.request = request;
-        this.predicted = predicted;
         this.queueKey = queueKey;
     }
 
@@ -46,7 +44,7 @@ final class Sequence implements SeqView {
 
     @Override
     public int predictedOutputTokens() {
-        return predicted;
+        return request.predictedOutputTokens();
     }
 
     @Override
@@ -92,6 +90,6 @@ final class Sequence implements SeqView {
     @Override
     public String toString() {
         return "Seq[" + request.id() + " " + state + " computed=" + computed + " generated=" + generated
-                + "/" + request.outputTokens() + " blocks=" + blocksHeld + "]";
+                + "/" + request.maxTokens() + " blocks=" + blocksHeld + "]";
     }
 }

@@ -31,9 +31,10 @@ public final class MetricsCollector implements SchedulerListener {
         int output;
         int preemptions;
         String reason = "";
+        String finish = "";
 
         RequestOutcome build() {
-            return new RequestOutcome(id, replica, arrival, firstAdmit, firstToken, completion, prompt, output, preemptions, reason);
+            return new RequestOutcome(id, replica, arrival, firstAdmit, firstToken, completion, prompt, output, preemptions, reason, finish);
         }
     }
 
@@ -53,7 +54,7 @@ public final class MetricsCollector implements SchedulerListener {
         b.id = e.requestId();
         b.replica = e.replicaId();
         b.prompt = e.promptTokens();
-        b.output = e.outputTokens();
+        b.output = e.generatedTokens();
         switch (e.kind()) {
             case ARRIVED:
                 b.arrival = e.timeUs();
@@ -73,6 +74,7 @@ public final class MetricsCollector implements SchedulerListener {
                 break;
             case COMPLETED:
                 b.completion = e.timeUs();
+                b.finish = e.reason();
                 finished++;
                 break;
             case REJECTED:

@@ -14,9 +14,11 @@ package org.kvsched.core.metrics;
  * @param outputTokens  output length, tokens
  * @param preemptions   times preempted (each costs a recompute or restart)
  * @param rejectReason  empty unless rejected
+ * @param finishReason  why the worker ended it ({@code length}, {@code eos}, {@code error: ...}); empty unless completed
  */
 public record RequestOutcome(long requestId, int replicaId, long arrivalUs, long firstAdmitUs, long firstTokenUs,
-                             long completionUs, int promptTokens, int outputTokens, int preemptions, String rejectReason) {
+                             long completionUs, int promptTokens, int outputTokens, int preemptions, String rejectReason,
+                             String finishReason) {
 
     public boolean completed() {
         return completionUs >= 0;

@@ -15,7 +15,7 @@ public interface LengthPredictor {
     int UNKNOWN = -1;
 
     /** Predicted output tokens for {@code request}: &gt;= 1, or {@link #UNKNOWN}. */
-    int predict(Request request);
+    int predict(WorkloadRequest request);
 
     /** Short spec of this predictor, as accepted by {@link #parse(String, long)}. */
     String spec();
@@ -24,7 +24,7 @@ public interface LengthPredictor {
     static LengthPredictor oracle() {
         return new LengthPredictor() {
             @Override
-            public int predict(final Request request) {
+            public int predict(final WorkloadRequest request) {
                 return request.outputTokens();
             }
 
@@ -39,7 +39,7 @@ public interface LengthPredictor {
     static LengthPredictor none() {
         return new LengthPredictor() {
             @Override
-            public int predict(final Request request) {
+            public int predict(final WorkloadRequest request) {
                 return UNKNOWN;
             }
 
@@ -60,7 +60,7 @@ public interface LengthPredictor {
         }
         return new LengthPredictor() {
             @Override
-            public int predict(final Request request) {
+            public int predict(final WorkloadRequest request) {
                 // One independent stream per request so a prediction does not depend on arrival order.
                 final SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + request.id());
                 final double u = rng.nextDouble() * 2.0 - 1.0;
@@ -81,7 +81,7 @@ public interface LengthPredictor {
         }
         return new LengthPredictor() {
             @Override
-            public int predict(final Request request) {
+            public int predict(final WorkloadRequest request) {
                 final int bucket = (request.outputTokens() - 1) / width;
                 return Math.max(1, bucket * width + (width + 1) / 2);
             }

@@ -1,20 +1,18 @@
 package org.kvsched.core.model;
 
 /**
- * One inference request as it arrives: the unit every workload produces and every transport carries.
+ * A request as a scheduler knows it: what a client sends to an inference server, plus the prediction
+ * that a length predictor in front of the scheduler attached. It has no true output length on purpose:
+ * a real server reveals that only by finishing the request (EOS, a stop string, the cap), and the
+ * scheduler learns it the same way, from worker reports.
  *
- * <p>Units: {@code arrivalUs} is virtual time in microseconds since the start of the workload;
- * lengths are in tokens. {@code outputTokens} is the simulation's ground truth (the number of tokens
- * the model will generate, which a real replay passes as {@code max_tokens} with EOS ignored). It is
- * visible to the scheduling mechanism and the worker, never to a policy: policies see only the
- * prediction made by a {@link LengthPredictor}.
- *
- * @param id            unique id within a workload (the trace row index for trace files)
- * @param arrivalUs     arrival time, microseconds, &gt;= 0
- * @param promptTokens  prompt length in tokens, &gt;= 1
- * @param outputTokens  true number of output tokens, &gt;= 1
+ * @param id                    unique id (per replica among requests not yet finished)
+ * @param arrivalUs             arrival time, microseconds, &gt;= 0 (virtual time, or the log-append time live)
+ * @param promptTokens          prompt length, tokens, &gt;= 1
+ * @param maxTokens             the {@code max_tokens} cap, tokens, &gt;= 1: the request never generates more
+ * @param predictedOutputTokens predicted output tokens (&gt;= 1), or {@link LengthPredictor#UNKNOWN}
  */
-public record Request(long id, long arrivalUs, int promptTokens, int outputTokens) {
+public record Request(long id, long arrivalUs, int promptTokens, int maxTokens, int predictedOutputTokens) {
 
     public Request {
         if (arrivalUs < 0) {
@@ -23,13 +21,20 @@ public record Request(long id, long arrivalUs, int promptTokens, int outputToken
         if (promptTokens < 1) {
             throw new IllegalArgumentException("request " + id + ": prompt tokens must be >= 1, got " + promptTokens);
         }
-        if (outputTokens < 1) {
-            throw new IllegalArgumentException("request " + id + ": output tokens must be >= 1, got " + outputTokens);
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("request " + id + ": max_tokens must be >= 1, got " + maxTokens);
+        }
+        if (predictedOutputTokens < 1 && predictedOutputTokens != LengthPredictor.UNKNOWN) {
+            throw new IllegalArgumentException("request " + id + ": predicted output tokens must be >= 1 or unknown (-1), got "
+                    + predictedOutputTokens);
         }
     }
 
-    /** Prompt plus output: the KV footprint in tokens when the request finishes. */
-    public int totalTokens() {
-        return promptTokens + outputTokens;
+    /**
+     * The most KV tokens the request can ever hold: prompt + max_tokens − 1, because the last sampled
+     * token's KV is never written.
+     */
+    public int maxKvTokens() {
+        return promptTokens + maxTokens - 1;
     }
 }

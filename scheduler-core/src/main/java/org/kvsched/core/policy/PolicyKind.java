@@ -10,7 +10,7 @@ import org.kvsched.core.policy.baseline.AlphaProtectionPolicy;
 import org.kvsched.core.policy.baseline.FcfsVllmPolicy;
 import org.kvsched.core.policy.baseline.SarathiPolicy;
 import org.kvsched.core.exec.UnitTimeModel;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.policy.baseline.VllmV0Policy;
 import org.kvsched.core.policy.hindsight.HindsightOptPolicy;
 import org.kvsched.core.policy.hindsight.HindsightProblem;
@@ -146,7 +146,7 @@ public enum PolicyKind {
                     throw new IllegalArgumentException("policy.hindsight-opt: needs the unit time model (model 'unit'): "
                             + "the integer program counts time in iterations");
                 }
-                final List<Request> reqs = ctx.workload().requests();
+                final List<WorkloadRequest> reqs = ctx.workload().requests();
                 if (reqs.size() > p.getInt("max-requests")) {
                     throw new IllegalArgumentException("policy.hindsight-opt.max-requests: the workload has " + reqs.size()
                             + " requests, more than " + p.getInt("max-requests"));

@@ -24,7 +24,7 @@ public final class OutcomesCsv {
 
     /** The header line, without line end. */
     public static final String HEADER = "request_id,replica,arrival_s,first_admit_s,first_token_s,completion_s,"
-            + "prompt_tokens,output_tokens,preemptions,ttft_ms,e2e_ms,tpot_ms,reject_reason";
+            + "prompt_tokens,output_tokens,preemptions,ttft_ms,e2e_ms,tpot_ms,reject_reason,finish_reason";
 
     private OutcomesCsv() {
     }
@@ -80,6 +80,8 @@ public final class OutcomesCsv {
         }
         sb.append(',');
         appendQuoted(sb, o.rejectReason());
+        sb.append(',');
+        appendQuoted(sb, o.finishReason());
         sb.append('\n');
     }
 

@@ -3,7 +3,7 @@ package org.kvsched.core.sim;
 import java.util.List;
 
 import org.kvsched.core.engine.Scheduler;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 
 /**
  * Chooses the replica of each arriving request (the global scheduler of Vidur's split).
@@ -15,7 +15,7 @@ import org.kvsched.core.model.Request;
 public interface Router {
 
     /** Replica index in [0, replicas.size()) for the next arrival; called in arrival order. */
-    int route(Request request, List<Scheduler> replicas);
+    int route(WorkloadRequest request, List<Scheduler> replicas);
 
     /** True if {@link #route} reads the replicas' state. */
     boolean readsReplicaState();
@@ -37,7 +37,7 @@ public interface Router {
         private long next;
 
         @Override
-        public int route(final Request request, final List<Scheduler> replicas) {
+        public int route(final WorkloadRequest request, final List<Scheduler> replicas) {
             return (int) (next++ % replicas.size());
         }
 
@@ -50,7 +50,7 @@ public interface Router {
     /** The replica owing the fewest tokens (pending prompt plus remaining output); ties to the lowest index. */
     final class LeastOutstanding implements Router {
         @Override
-        public int route(final Request request, final List<Scheduler> replicas) {
+        public int route(final WorkloadRequest request, final List<Scheduler> replicas) {
             int best = 0;
             long bestWork = Long.MAX_VALUE;
             for (int i = 0; i < replicas.size(); i++) {

@@ -1,12 +1,10 @@
 package org.kvsched.core.sim;
 
 import org.kvsched.core.engine.PlanExecutor;
-import org.kvsched.core.engine.Scheduler;
+import org.kvsched.core.engine.ReplicaSpec;
 import org.kvsched.core.metrics.MetricsCollector;
 import org.kvsched.core.metrics.RunResult;
 import org.kvsched.core.metrics.Summary;
-import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.policy.PolicyKind;
 
 /** Runs a {@link SimulationSetup} through the in-memory engine and collects its metrics. */
 public final class Simulation {
@@ -26,15 +24,11 @@ public final class Simulation {
     /** Runs the setup to the end. Fails fast (before any work) on a bad policy configuration. */
     public static Outcome run(final SimulationSetup setup, final ProgressListener progress) {
         final MetricsCollector metrics = new MetricsCollector();
-        final PolicyContext context = new PolicyContext(setup.model().timeModel(), setup.model().kvCapacityTokens(),
-                setup.model().blockSize(), setup.seed(), setup.workload());
-        // Build one policy up front so a configuration error surfaces before the run starts.
-        PolicyKind.create(setup.policy(), context);
-        final SimulationEngine engine = new SimulationEngine(setup.replicas(),
-                i -> new Scheduler(i, PolicyKind.create(setup.policy(), context), setup.model().kvCapacityTokens(),
-                        setup.model().blockSize(), setup.predictor(), metrics),
+        // Building the spec validates the policy, so a configuration error surfaces before the run starts.
+        final ReplicaSpec spec = setup.replicaSpec();
+        final SimulationEngine engine = new SimulationEngine(setup.replicas(), i -> spec.newScheduler(i, metrics),
                 new PlanExecutor(setup.model().timeModel()), Router.byName(setup.routing()), progress);
-        final EngineStats stats = engine.run(setup.workload().requests());
+        final EngineStats stats = engine.run(setup.workload().requests(), setup.predictor());
         final Summary summary = metrics.summary(setup.replicas(), setup.model().kvCapacityTokens());
         return new Outcome(new RunResult(setup.policy().toSpec(), setup.model().name(), 1.0, summary, metrics.outcomes(),
                 metrics.kvSamples(), 0), stats);

@@ -1,41 +1,47 @@
 package org.kvsched.core.sim;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.IntFunction;
 
 import org.kvsched.core.engine.BatchPlan;
 import org.kvsched.core.engine.PlanExecutor;
+import org.kvsched.core.engine.ReplicaLoop;
 import org.kvsched.core.engine.Scheduler;
 import org.kvsched.core.engine.StepReport;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.LengthPredictor;
+import org.kvsched.core.model.WorkloadRequest;
+import org.kvsched.core.policy.Policy;
 
 /**
- * The in-memory discrete-event engine: many replicas, each a {@link Scheduler} plus a simulated worker
- * ({@link PlanExecutor}), driven in virtual time by direct calls instead of Kafka topics.
+ * The in-memory discrete-event engine: many replicas, each a {@link ReplicaLoop} around a
+ * {@link Scheduler}, with a simulated worker ({@link PlanExecutor}) answering plans, driven in virtual time
+ * by direct calls instead of Kafka topics. It holds no protocol logic of its own: when a replica decides,
+ * and on which inputs, is the loop's business, exactly as in the Kafka processor.
  *
- * <p>Events are ordered by (time, kind, sequence number): at equal times arrivals come first, so a
- * decision at time t sees every arrival at or before t, exactly as the Kafka processor does; then plan
- * completions, then decisions. Deterministic: the same inputs give the same calls in the same order.
+ * <p>The engine owns the workload's ground truth: the scheduler gets each request as a {@link
+ * org.kvsched.core.model.Request} (with the predictor's prediction), the simulated worker gets the true
+ * output lengths.
  *
- * <p>Each replica follows the scheduler protocol: deliver the arrivals up to now, ask for a plan, execute
- * it, apply the report at its end time, repeat; idle until the next arrival when there is no plan. If the
- * workload has ended and a policy leaves requests waiting on an idle replica, they are rejected with a
- * reason (counted in {@link EngineStats#stalledRejected()}) instead of hanging the run.
+ * <p>Events are plan completions ordered by (time, sequence number), and, with a router that reads replica
+ * state, arrivals (before plan completions at equal times, so a request is routed on the state just
+ * before that instant). With a stateless router the whole trace is routed up front and each replica runs
+ * ahead on its own inputs; the results do not depend on the interleaving of replicas. Deterministic.
  */
 public final class SimulationEngine {
 
     private static final int ARRIVAL = 0;
     private static final int PLAN_DONE = 1;
-    private static final int DECIDE = 2;
 
     private final List<Scheduler> replicas;
     private final PlanExecutor executor;
     private final Router router;
     private final ProgressListener progress;
+    private long[] swapAtUs;
+    private IntFunction<Policy> swapTo;
 
     /**
      * @param replicaCount number of replicas, &gt;= 1
@@ -63,7 +69,19 @@ public final class SimulationEngine {
         return replicas;
     }
 
-    private record Event(long timeUs, int kind, long seq, int replica, Request request, StepReport report)
+    /**
+     * Hands replica i to the policy {@code next.apply(i)} before its first decision at or after
+     * {@code atUs[i]} (see {@link ReplicaLoop#swapPolicyAt}).
+     */
+    public void swapPolicyAt(final long[] atUs, final IntFunction<Policy> next) {
+        if (atUs.length != replicas.size()) {
+            throw new IllegalArgumentException("one swap time per replica: " + atUs.length + " for " + replicas.size());
+        }
+        this.swapAtUs = atUs.clone();
+        this.swapTo = next;
+    }
+
+    private record Event(long timeUs, int kind, long seq, int replica, WorkloadRequest request, StepReport report)
             implements Comparable<Event> {
         @Override
         public int compareTo(final Event o) {
@@ -77,129 +95,103 @@ public final class SimulationEngine {
         }
     }
 
-    /** Per-replica driver state. */
-    private static final class Lane {
-        final Deque<Request> pending = new ArrayDeque<>();
-        /** Arrivals routed up front to this replica (stateless routing), in order; null with stateful routing. */
-        Request[] own;
-        int ownNext;
-        boolean busy;
-        boolean decideQueued;
-    }
-
     /**
      * Runs the workload to the end.
      *
-     * @param requests the workload, sorted by arrival time
+     * @param requests  the workload, sorted by arrival time
+     * @param predictor the length predictor in front of the schedulers
      * @return work counters; per-request results went to the schedulers' listeners
      */
-    public EngineStats run(final List<Request> requests) {
+    public EngineStats run(final List<WorkloadRequest> requests, final LengthPredictor predictor) {
         final int n = replicas.size();
-        final Lane[] lanes = new Lane[n];
-        for (int i = 0; i < n; i++) {
-            lanes[i] = new Lane();
+        final Map<Long, Integer> truth = new HashMap<>(requests.size() * 2);
+        for (final WorkloadRequest r : requests) {
+            truth.put(r.id(), r.outputTokens());
         }
         final PriorityQueue<Event> events = new PriorityQueue<>();
-        long seq = 0;
-        final boolean stateless = !router.readsReplicaState();
-        if (stateless) {
-            final List<List<Request>> routed = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                routed.add(new ArrayList<>());
+        final long[] seq = {0};
+        final List<ReplicaLoop> loops = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            final int replica = i;
+            final ReplicaLoop loop = new ReplicaLoop(replicas.get(i), ReplicaLoop.Clock.VIRTUAL, (BatchPlan plan) -> {
+                final StepReport report = executor.execute(plan, id -> truth.getOrDefault(id, -1));
+                events.add(new Event(report.endUs(), PLAN_DONE, seq[0]++, replica, null, report));
+            });
+            if (swapTo != null) {
+                loop.swapPolicyAt(swapAtUs[i], swapTo.apply(i));
             }
-            for (final Request r : requests) {
-                routed.get(router.route(r, replicas)).add(r);
+            loops.add(loop);
+        }
+        if (!router.readsReplicaState()) {
+            for (final WorkloadRequest r : requests) {
+                loops.get(router.route(r, replicas)).onArrival(r.toRequest(predictor.predict(r)));
             }
-            for (int i = 0; i < n; i++) {
-                lanes[i].own = routed.get(i).toArray(new Request[0]);
-                if (lanes[i].own.length > 0) {
-                    events.add(new Event(lanes[i].own[0].arrivalUs(), ARRIVAL, seq++, i, null, null));
-                } else {
-                    replicas.get(i).markArrivalsEnded();
-                }
+            for (final ReplicaLoop loop : loops) {
+                loop.onEndOfInput(n);
+                loop.advance();
             }
         } else {
-            for (final Request r : requests) {
-                events.add(new Event(r.arrivalUs(), ARRIVAL, seq++, -1, r, null));
+            for (final WorkloadRequest r : requests) {
+                events.add(new Event(r.arrivalUs(), ARRIVAL, seq[0]++, -1, r, null));
+            }
+            if (requests.isEmpty()) {
+                endAll(loops);
             }
         }
-        int globalRouted = 0;
         final long total = requests.size();
-        long stalled = 0;
+        int routed = 0;
         long endUs = 0;
         long handled = 0;
         while (!events.isEmpty()) {
             final Event ev = events.poll();
             endUs = Math.max(endUs, ev.timeUs);
             if (++handled % 4096 == 0) {
-                long finished = 0;
-                for (final Scheduler s : replicas) {
-                    finished += s.finishedRequests();
-                }
-                progress.onProgress(finished, total, ev.timeUs);
+                progress.onProgress(finished(), total, ev.timeUs);
             }
             if (ev.kind == ARRIVAL) {
-                final int r;
-                if (stateless) {
-                    r = ev.replica;
-                    final Lane lane = lanes[r];
-                    lane.pending.add(lane.own[lane.ownNext++]);
-                    if (lane.ownNext < lane.own.length) {
-                        events.add(new Event(lane.own[lane.ownNext].arrivalUs(), ARRIVAL, seq++, r, null, null));
-                    }
+                final int r = router.route(ev.request, replicas);
+                loops.get(r).onArrival(ev.request.toRequest(predictor.predict(ev.request)));
+                routed++;
+                if (routed == requests.size()) {
+                    endAll(loops);
                 } else {
-                    r = router.route(ev.request, replicas);
-                    lanes[r].pending.add(ev.request);
-                    globalRouted++;
-                }
-                if (!lanes[r].busy && !lanes[r].decideQueued) {
-                    lanes[r].decideQueued = true;
-                    events.add(new Event(ev.timeUs, DECIDE, seq++, r, null, null));
+                    // Every replica now knows that nothing arrives before the next request's time.
+                    final long next = requests.get(routed).arrivalUs();
+                    for (final ReplicaLoop loop : loops) {
+                        loop.advanceWatermark(next);
+                        loop.advance();
+                    }
                 }
                 continue;
             }
-            final int r = ev.replica;
-            final Lane lane = lanes[r];
-            final Scheduler scheduler = replicas.get(r);
-            if (ev.kind == PLAN_DONE) {
-                scheduler.onStepReport(ev.report);
-                lane.busy = false;
-            } else {
-                lane.decideQueued = false;
-            }
-            while (!lane.pending.isEmpty() && lane.pending.peekFirst().arrivalUs() <= ev.timeUs) {
-                scheduler.onArrival(lane.pending.pollFirst());
-            }
-            final long nextArrival;
-            final boolean ended;
-            if (stateless) {
-                ended = lane.ownNext >= lane.own.length && lane.pending.isEmpty();
-                nextArrival = !lane.pending.isEmpty() ? lane.pending.peekFirst().arrivalUs()
-                        : (lane.ownNext < lane.own.length ? lane.own[lane.ownNext].arrivalUs() : Long.MAX_VALUE);
-            } else {
-                ended = globalRouted >= requests.size() && lane.pending.isEmpty();
-                nextArrival = globalRouted < requests.size() ? requests.get(globalRouted).arrivalUs() : Long.MAX_VALUE;
-            }
-            if (ended && !scheduler.arrivalsEnded()) {
-                scheduler.markArrivalsEnded();
-            }
-            final BatchPlan plan = scheduler.schedule(ev.timeUs, nextArrival);
-            if (plan != null) {
-                final StepReport report = executor.execute(plan);
-                lane.busy = true;
-                events.add(new Event(report.endUs(), PLAN_DONE, seq++, r, null, report));
-            } else if (ended && !scheduler.isDrained()) {
-                stalled += scheduler.rejectWaiting(ev.timeUs, "policy " + scheduler.policy().name()
-                        + " left it waiting on an idle replica after the last arrival");
-            }
+            final ReplicaLoop loop = loops.get(ev.replica);
+            loop.onReport(ev.report);
+            loop.advance();
         }
         long iterations = 0;
         long plans = 0;
+        long stalled = 0;
         for (final Scheduler s : replicas) {
             iterations += s.iterations();
             plans += s.plans();
+            stalled += s.stalledRejected();
         }
         progress.onProgress(total, total, endUs);
         return new EngineStats(iterations, plans, endUs, stalled);
+    }
+
+    private static void endAll(final List<ReplicaLoop> loops) {
+        for (final ReplicaLoop loop : loops) {
+            loop.onEndOfInput(loops.size());
+            loop.advance();
+        }
+    }
+
+    private long finished() {
+        long finished = 0;
+        for (final Scheduler s : replicas) {
+            finished += s.finishedRequests();
+        }
+        return finished;
     }
 }

@@ -1,5 +1,7 @@
 package org.kvsched.core.sim;
 
+import org.kvsched.core.engine.ReplicaSpec;
+import org.kvsched.core.policy.PolicyContext;
 import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.policy.PolicyConfig;
@@ -18,4 +20,10 @@ import org.kvsched.core.workload.Workload;
  */
 public record SimulationSetup(Workload workload, PolicyConfig policy, ModelProfile model, LengthPredictor predictor,
                               int replicas, String routing, long seed) {
+
+    /** How each replica's scheduler is built (policy and deployment, with the workload known). */
+    public ReplicaSpec replicaSpec() {
+        return new ReplicaSpec(policy, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), seed,
+                workload));
+    }
 }

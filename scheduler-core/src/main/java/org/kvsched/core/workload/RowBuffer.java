@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 
 /**
  * Growable primitive columns (arrival, prompt, output) for one trace or generated workload before
@@ -76,7 +76,7 @@ final class RowBuffer {
      */
     Workload toWorkload(final String baseName, final WorkloadOptions options) {
         final int[] order = arrivalOrder();
-        final List<Request> requests = new ArrayList<>(options.maxRequests() > 0 ? Math.min(options.maxRequests(), size) : size);
+        final List<WorkloadRequest> requests = new ArrayList<>(options.maxRequests() > 0 ? Math.min(options.maxRequests(), size) : size);
         final int cap = options.maxContextTokens();
         boolean haveBase = false;
         long base = 0;
@@ -105,7 +105,7 @@ final class RowBuffer {
                     prompt = cap - output;
                 }
             }
-            requests.add(new Request(requests.size(), arrival, prompt, output));
+            requests.add(new WorkloadRequest(requests.size(), arrival, prompt, output));
         }
         final String extra = options.describeNonDefaults();
         return new Workload(extra.isEmpty() ? baseName : baseName + " [" + extra + "]", requests);

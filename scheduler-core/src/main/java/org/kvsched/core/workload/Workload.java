@@ -2,7 +2,7 @@ package org.kvsched.core.workload;
 
 import java.util.List;
 
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 
 /**
  * A named, immutable list of requests: what a simulation or a replay feeds to the scheduler.
@@ -12,12 +12,12 @@ import org.kvsched.core.model.Request;
  * also has its first request at time 0 (see {@link WorkloadOptions}), but this record does not
  * require it, so callers may build shifted workloads by hand.
  *
- * <p>Units: arrival times in microseconds, lengths in tokens (see {@link Request}).
+ * <p>Units: arrival times in microseconds, lengths in tokens (see {@link WorkloadRequest}).
  *
  * @param name      human-readable origin (file name or spec string, plus the non-default options)
  * @param requests  the requests, sorted as described above; copied defensively
  */
-public record Workload(String name, List<Request> requests) {
+public record Workload(String name, List<WorkloadRequest> requests) {
 
     public Workload {
         if (name == null || name.isBlank()) {
@@ -26,7 +26,7 @@ public record Workload(String name, List<Request> requests) {
         requests = List.copyOf(requests);
         long previousArrival = Long.MIN_VALUE;
         for (int i = 0; i < requests.size(); i++) {
-            final Request r = requests.get(i);
+            final WorkloadRequest r = requests.get(i);
             if (r.id() != i) {
                 throw new IllegalArgumentException("workload " + name + ": request at index " + i + " has id " + r.id()
                         + "; ids must be 0..n-1 in arrival order");
@@ -52,7 +52,7 @@ public record Workload(String name, List<Request> requests) {
     /** Sum of the prompt lengths, in tokens. */
     public long totalPromptTokens() {
         long sum = 0;
-        for (final Request r : requests) {
+        for (final WorkloadRequest r : requests) {
             sum += r.promptTokens();
         }
         return sum;
@@ -61,7 +61,7 @@ public record Workload(String name, List<Request> requests) {
     /** Sum of the true output lengths, in tokens. */
     public long totalOutputTokens() {
         long sum = 0;
-        for (final Request r : requests) {
+        for (final WorkloadRequest r : requests) {
             sum += r.outputTokens();
         }
         return sum;

@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.kvsched.core.exec.UnitTimeModel;
-import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.model.RequestEventKind;
 import org.kvsched.core.policy.Decision;
@@ -23,15 +24,26 @@ import org.kvsched.core.policy.baseline.FcfsVllmPolicy;
 class SchedulerTest {
 
     private final List<RequestEvent> events = new ArrayList<>();
+    private final Map<Long, Integer> truth = new HashMap<>();
 
     private Scheduler scheduler(final Policy policy, final int kvTokens, final int blockSize) {
-        return new Scheduler(0, policy, kvTokens, blockSize, LengthPredictor.oracle(), events::add);
+        return new Scheduler(0, policy, kvTokens, blockSize, events::add);
+    }
+
+    /** Delivers a workload request with an oracle prediction; the truth stays with the simulated worker. */
+    private void arrive(final Scheduler s, final long id, final long arrivalUs, final int prompt, final int output) {
+        truth.put(id, output);
+        s.onArrival(new WorkloadRequest(id, arrivalUs, prompt, output).toRequest(output));
+    }
+
+    private StepReport run(final BatchPlan plan) {
+        return new PlanExecutor(new UnitTimeModel()).execute(plan, truth::get);
     }
 
     @Test
     void aRequestThatCanNeverFitIsRejectedAtArrivalWithAReason() {
         final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 64, 16);
-        s.onArrival(new Request(0, 0, 60, 5));
+        arrive(s, 0, 0, 61, 5);
         assertEquals(RequestEventKind.REJECTED, events.get(1).kind());
         assertTrue(events.get(1).reason().contains("more than the replica's capacity of 64"), events.get(1).reason());
         assertTrue(s.isDrained());
@@ -41,10 +53,10 @@ class SchedulerTest {
     @Test
     void staleOrDuplicateReportsAreIgnored() {
         final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 1000, 16);
-        s.onArrival(new Request(0, 0, 10, 3));
+        arrive(s, 0, 0, 10, 3);
         final BatchPlan plan = s.schedule(0, Long.MAX_VALUE);
-        assertFalse(s.onStepReport(new StepReport(0, plan.planId() + 1, 0, new long[] {5})));
-        final StepReport report = new PlanExecutor(new UnitTimeModel()).execute(plan);
+        assertFalse(s.onStepReport(new StepReport(0, plan.planId() + 1, 0, new long[] {5}, List.of())));
+        final StepReport report = run(plan);
         assertTrue(s.onStepReport(report));
         assertFalse(s.onStepReport(report), "a duplicate is ignored");
     }
@@ -65,8 +77,8 @@ class SchedulerTest {
             }
         };
         final Scheduler s = scheduler(greedy, 32, 16);
-        s.onArrival(new Request(0, 0, 20, 2));
-        s.onArrival(new Request(1, 0, 20, 2));
+        arrive(s, 0, 0, 20, 2);
+        arrive(s, 1, 0, 20, 2);
         final IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.schedule(0, Long.MAX_VALUE));
         assertTrue(e.getMessage().contains("overfilled the KV cache"), e.getMessage());
     }
@@ -76,11 +88,11 @@ class SchedulerTest {
         // 4 blocks of 4 tokens. After their prompts A (5 tokens) holds 2 blocks and B (4 tokens) 1: one block
         // is free. Decode j needs blocksFor(5 + j) + blocksFor(4 + j) blocks: 4 up to j = 3, 5 at j = 4.
         final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 16, 4);
-        s.onArrival(new Request(0, 0, 5, 11));
-        s.onArrival(new Request(1, 0, 4, 12));
+        arrive(s, 0, 0, 5, 11);
+        arrive(s, 1, 0, 4, 12);
         final BatchPlan plan = s.schedule(0, Long.MAX_VALUE);
         assertEquals(3, plan.maxDecodeContinuation());
-        final StepReport report = new PlanExecutor(new UnitTimeModel()).execute(plan);
+        final StepReport report = run(plan);
         assertEquals(4, report.iterations());
         s.onStepReport(report);
         assertEquals(4, s.usedBlocks(), "the continuation's growth was allocated and fits exactly");
@@ -92,18 +104,88 @@ class SchedulerTest {
     @Test
     void continuationStopsAtTheNextArrival() {
         final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 1000, 16);
-        s.onArrival(new Request(0, 0, 5, 50));
+        arrive(s, 0, 0, 5, 50);
         final BatchPlan plan = s.schedule(0, 3_500_000);
-        final StepReport report = new PlanExecutor(new UnitTimeModel()).execute(plan);
+        final StepReport report = run(plan);
         assertEquals(4_000_000, report.endUs(), "iterations of 1 s: the one ending at 4 s is the first past 3.5 s");
     }
 
     @Test
     void timeNeverGoesBackwards() {
         final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 1000, 16);
-        s.onArrival(new Request(0, 5, 10, 3));
+        arrive(s, 0, 5, 10, 3);
         final BatchPlan plan = s.schedule(5, Long.MAX_VALUE);
-        s.onStepReport(new PlanExecutor(new UnitTimeModel()).execute(plan));
+        s.onStepReport(run(plan));
         assertThrows(IllegalStateException.class, () -> s.schedule(4, Long.MAX_VALUE));
+    }
+
+    @Test
+    void aRequestThatFitsExactlyIsServed() {
+        // 60 + 5 tokens, but the 5th output token's KV is never written: it holds at most 64 = the capacity.
+        final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 64, 16);
+        arrive(s, 0, 0, 60, 5);
+        BatchPlan plan = s.schedule(0, Long.MAX_VALUE);
+        while (plan != null) {
+            final StepReport r = run(plan);
+            s.onStepReport(r);
+            assertTrue(s.usedBlocks() <= s.capacityBlocks());
+            plan = s.schedule(r.endUs(), Long.MAX_VALUE);
+        }
+        assertEquals(RequestEventKind.COMPLETED, events.get(events.size() - 1).kind());
+        assertEquals(5, events.get(events.size() - 1).generatedTokens());
+    }
+
+    @Test
+    void completionsComeOnlyFromReportsAndCarryTheWorkersReason() {
+        final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 1000, 16);
+        // The cap is 50, the model stops at 7 (EOS): the scheduler cannot know until the worker says so.
+        truth.put(0L, 7);
+        s.onArrival(new WorkloadRequest(0, 0, 10, 7, 50).toRequest(LengthPredictorUnknown.VALUE));
+        final BatchPlan plan = s.schedule(0, Long.MAX_VALUE);
+        assertEquals(49, plan.maxDecodeContinuation(), "continuation is capped by max_tokens, not by a true length");
+        final StepReport r = run(plan);
+        assertEquals(7, r.iterations(), "the simulated worker stops at the iteration in which the request ends");
+        s.onStepReport(r);
+        final RequestEvent done = events.get(events.size() - 1);
+        assertEquals(RequestEventKind.COMPLETED, done.kind());
+        assertEquals("eos", done.reason());
+        assertEquals(7, done.generatedTokens());
+        assertEquals(0, s.usedBlocks(), "KV is freed at the reported finish");
+    }
+
+    @Test
+    void aReportThatContradictsItsPlanIsRefusedAndChangesNothing() {
+        final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 1000, 16);
+        arrive(s, 0, 0, 10, 3);
+        final BatchPlan plan = s.schedule(0, Long.MAX_VALUE);
+        final int used = s.usedBlocks();
+        final StepReport tooMany = new StepReport(0, plan.planId(), 0, new long[] {5},
+                List.of(TokenProgress.running(0, 4, 5)));
+        assertThrows(IllegalArgumentException.class, () -> s.onStepReport(tooMany));
+        final StepReport stranger = new StepReport(0, plan.planId(), 0, new long[] {5},
+                List.of(TokenProgress.running(99, 1, 5)));
+        assertThrows(IllegalArgumentException.class, () -> s.onStepReport(stranger));
+        assertEquals(used, s.usedBlocks());
+        assertTrue(s.hasPlanInFlight());
+        assertTrue(s.onStepReport(run(plan)));
+    }
+
+    @Test
+    void anErrorFinishFreesTheRequestWithTheMessage() {
+        final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 1000, 16);
+        arrive(s, 0, 0, 10, 30);
+        final BatchPlan plan = s.schedule(0, Long.MAX_VALUE);
+        s.onStepReport(new StepReport(0, plan.planId(), 0, new long[] {5},
+                List.of(new TokenProgress(0, 0, TokenProgress.NONE, FinishReason.ERROR, "HTTP 500"))));
+        final RequestEvent done = events.get(events.size() - 1);
+        assertEquals(RequestEventKind.COMPLETED, done.kind());
+        assertEquals("error: HTTP 500", done.reason());
+        assertEquals(0, s.usedBlocks());
+        assertTrue(s.isDrained());
+    }
+
+    /** The "no prediction" marker, named for readability. */
+    private static final class LengthPredictorUnknown {
+        static final int VALUE = org.kvsched.core.model.LengthPredictor.UNKNOWN;
     }
 }

@@ -10,20 +10,21 @@ import org.kvsched.core.model.RequestEventKind;
 class MetricsCollectorTest {
 
     private static RequestEvent ev(final RequestEventKind kind, final long id, final long t) {
-        return new RequestEvent(kind, id, 0, t, 100, 11, 0, kind == RequestEventKind.REJECTED ? "too big" : "");
+        return new RequestEvent(kind, id, 0, t, 100, 11, kind == RequestEventKind.COMPLETED ? 11 : 0,
+                kind == RequestEventKind.REJECTED ? "too big" : kind == RequestEventKind.COMPLETED ? "length" : "");
     }
 
     @Test
     void latenciesFromEvents() {
         final MetricsCollector m = new MetricsCollector();
-        // Request 0: arrives at 0, admitted 1 ms, first token 5 ms, preempted once, completes 105 ms (11 tokens).
+        // WorkloadRequest 0: arrives at 0, admitted 1 ms, first token 5 ms, preempted once, completes 105 ms (11 tokens).
         m.onRequestEvent(ev(RequestEventKind.ARRIVED, 0, 0));
         m.onRequestEvent(ev(RequestEventKind.ADMITTED, 0, 1_000));
         m.onRequestEvent(ev(RequestEventKind.FIRST_TOKEN, 0, 5_000));
         m.onRequestEvent(ev(RequestEventKind.PREEMPTED, 0, 50_000));
         m.onRequestEvent(ev(RequestEventKind.ADMITTED, 0, 60_000));
         m.onRequestEvent(ev(RequestEventKind.COMPLETED, 0, 105_000));
-        // Request 1: rejected at arrival.
+        // WorkloadRequest 1: rejected at arrival.
         m.onRequestEvent(ev(RequestEventKind.ARRIVED, 1, 2_000));
         m.onRequestEvent(ev(RequestEventKind.REJECTED, 1, 2_000));
         // KV: 10 of 100 blocks for the whole 105 ms.

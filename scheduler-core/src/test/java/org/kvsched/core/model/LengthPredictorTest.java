@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class LengthPredictorTest {
 
-    private static final Request R = new Request(42, 0, 100, 200);
+    private static final WorkloadRequest R = new WorkloadRequest(42, 0, 100, 200);
 
     @Test
     void oracleAndNone() {
@@ -22,7 +22,7 @@ class LengthPredictorTest {
         final LengthPredictor p = LengthPredictor.parse("noise:0.5", 7);
         int differ = 0;
         for (int id = 0; id < 1000; id++) {
-            final Request r = new Request(id, 0, 10, 200);
+            final WorkloadRequest r = new WorkloadRequest(id, 0, 10, 200);
             final int v = p.predict(r);
             assertTrue(v >= 100 && v <= 300, "prediction " + v + " outside [(1-eps)o, (1+eps)o]");
             assertEquals(v, LengthPredictor.parse("noise:0.5", 7).predict(r), "same seed, same prediction");
@@ -39,7 +39,7 @@ class LengthPredictorTest {
     void bucketGivesTheBucketMidpoint() {
         final LengthPredictor p = LengthPredictor.parse("bucket:64", 1);
         assertEquals(224, p.predict(R), "200 lies in [193, 256], whose midpoint 224.5 rounds down");
-        assertEquals(32, p.predict(new Request(1, 0, 1, 1)), "[1, 64] has midpoint 32.5");
+        assertEquals(32, p.predict(new WorkloadRequest(1, 0, 1, 1)), "[1, 64] has midpoint 32.5");
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.model.RequestEventKind;
 import org.kvsched.core.sim.SimulationHarness;
@@ -59,7 +59,7 @@ class PolicyContractTest {
 
     private static SimulationHarness.Run run(final String policy, final Scenario s, final boolean oneIterationPerPlan) {
         final ModelProfile m = ModelCatalog.byName(s.model() + (s.kvTokens() > 0 ? ":kv=" + s.kvTokens() : ""));
-        final List<Request> reqs = SimulationHarness.randomRequests(42, s.requests(), s.meanGapUs(), s.maxPrompt(), s.maxOutput());
+        final List<WorkloadRequest> reqs = SimulationHarness.randomRequests(42, s.requests(), s.meanGapUs(), s.maxPrompt(), s.maxOutput());
         final String spec = oneIterationPerPlan ? policy + "!" : policy;
         return SimulationHarness.run(spec, m.timeModel(), m.kvCapacityTokens(), m.blockSize(), 1, "round-robin",
                 LengthPredictor.oracle(), reqs);

@@ -12,7 +12,7 @@ import org.kvsched.core.engine.StepSummary;
 import org.kvsched.core.exec.ExecutionTimeModel;
 import org.kvsched.core.metrics.MetricsCollector;
 import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.policy.Decision;
 import org.kvsched.core.policy.Policy;
@@ -54,20 +54,20 @@ public final class SimulationHarness {
     }
 
     /** Poisson-ish random requests: exponential gaps with the given mean, uniform lengths. */
-    public static List<Request> randomRequests(final long seed, final int n, final double meanGapUs,
+    public static List<WorkloadRequest> randomRequests(final long seed, final int n, final double meanGapUs,
                                                final int maxPrompt, final int maxOutput) {
         final SplittableRandom rng = new SplittableRandom(seed);
-        final List<Request> list = new ArrayList<>();
+        final List<WorkloadRequest> list = new ArrayList<>();
         long t = 0;
         for (int i = 0; i < n; i++) {
             t += (long) (-Math.log(1 - rng.nextDouble()) * meanGapUs);
-            list.add(new Request(i, t, 1 + rng.nextInt(maxPrompt), 1 + rng.nextInt(maxOutput)));
+            list.add(new WorkloadRequest(i, t, 1 + rng.nextInt(maxPrompt), 1 + rng.nextInt(maxOutput)));
         }
         return list;
     }
 
     public static Run run(final String policySpec, final ExecutionTimeModel model, final int kvTokens, final int blockSize,
-                          final int replicas, final String routing, final LengthPredictor predictor, final List<Request> requests) {
+                          final int replicas, final String routing, final LengthPredictor predictor, final List<WorkloadRequest> requests) {
         final MetricsCollector metrics = new MetricsCollector();
         final List<RequestEvent> events = new ArrayList<>();
         final int[] maxUsed = {0};
@@ -96,9 +96,9 @@ public final class SimulationHarness {
             // The served workload is in the context, as Simulation.run gives it (WAIT derives its thresholds from it).
             final Policy policy = PolicyKind.create(config, new PolicyContext(model, kvTokens, blockSize, 7,
                     new Workload("harness", requests)));
-            return new Scheduler(i, single ? new OneIterationPerPlan(policy) : policy, kvTokens, blockSize, predictor, listener);
+            return new Scheduler(i, single ? new OneIterationPerPlan(policy) : policy, kvTokens, blockSize, listener);
         }, new PlanExecutor(model), Router.byName(routing), ProgressListener.NONE);
-        final EngineStats stats = engine.run(requests);
+        final EngineStats stats = engine.run(requests, predictor);
         return new Run(metrics, stats, events, maxUsed[0], capacity[0]);
     }
 }

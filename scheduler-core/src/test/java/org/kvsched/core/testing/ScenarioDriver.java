@@ -1,6 +1,7 @@
 package org.kvsched.core.testing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,9 +9,9 @@ import java.util.TreeMap;
 import org.kvsched.core.engine.BatchPlan;
 import org.kvsched.core.engine.PlanEntry;
 import org.kvsched.core.engine.Scheduler;
-import org.kvsched.core.engine.StepReport;
+import org.kvsched.core.engine.PlanExecutor;
 import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.model.RequestEventKind;
 import org.kvsched.core.policy.Policy;
@@ -33,12 +34,19 @@ public final class ScenarioDriver {
     }
 
     public ScenarioDriver(final Policy policy, final int kvTokens, final int blockSize, final LengthPredictor predictor) {
-        this.scheduler = new Scheduler(0, policy, kvTokens, blockSize, predictor, events::add);
+        this.scheduler = new Scheduler(0, policy, kvTokens, blockSize, events::add);
+        this.predictor = predictor;
     }
 
-    /** A request arriving now. */
+    private final LengthPredictor predictor;
+    /** True output lengths: the simulated worker's ground truth. */
+    private final Map<Long, Integer> truth = new HashMap<>();
+
+    /** A request arriving now whose true length is its cap. */
     public ScenarioDriver arrive(final long id, final int prompt, final int output) {
-        scheduler.onArrival(new Request(id, now, prompt, output));
+        final WorkloadRequest r = new WorkloadRequest(id, now, prompt, output);
+        truth.put(id, output);
+        scheduler.onArrival(r.toRequest(predictor.predict(r)));
         return this;
     }
 
@@ -59,7 +67,7 @@ public final class ScenarioDriver {
         for (int i = 0; i < iterations; i++) {
             ends[i] = now + (i + 1) * 1000L;
         }
-        scheduler.onStepReport(new StepReport(0, plan.planId(), now, ends));
+        scheduler.onStepReport(PlanExecutor.report(plan, ends, id -> truth.getOrDefault(id, -1)));
         now = ends[iterations - 1];
     }
 

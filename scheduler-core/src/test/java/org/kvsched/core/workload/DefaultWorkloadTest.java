@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.testing.SharedData;
 
 class DefaultWorkloadTest {
@@ -19,10 +19,10 @@ class DefaultWorkloadTest {
 
     /** rate (req/s), gap cv, prompt median, prompt mean, output median, output mean. */
     private static double[] summary(final Workload w) {
-        final List<Request> r = w.requests();
-        final long[] times = r.stream().mapToLong(Request::arrivalUs).toArray();
-        final double[] prompts = r.stream().mapToDouble(Request::promptTokens).toArray();
-        final double[] outputs = r.stream().mapToDouble(Request::outputTokens).toArray();
+        final List<WorkloadRequest> r = w.requests();
+        final long[] times = r.stream().mapToLong(WorkloadRequest::arrivalUs).toArray();
+        final double[] prompts = r.stream().mapToDouble(WorkloadRequest::promptTokens).toArray();
+        final double[] outputs = r.stream().mapToDouble(WorkloadRequest::outputTokens).toArray();
         return new double[] {w.meanRatePerSecond(), Stats.cv(Stats.gapsSeconds(times)), Stats.median(prompts), Stats.mean(prompts),
                 Stats.median(outputs), Stats.mean(outputs)};
     }
@@ -38,7 +38,7 @@ class DefaultWorkloadTest {
         for (int i = 0; i < target.length; i++) {
             assertNear(target[i], s[i], 0.10, names[i]);
         }
-        for (final Request r : w.requests()) {
+        for (final WorkloadRequest r : w.requests()) {
             assertTrue(r.promptTokens() >= 2 && r.promptTokens() <= 14050 && r.outputTokens() >= 7 && r.outputTokens() <= 1000);
         }
 

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.testing.SharedData;
 
 /**
@@ -47,7 +47,7 @@ class SharedTracesTest {
         assertEquals(3_501_721_937L, w.durationUs());
         assertEquals(1154.7, meanPrompt(w), 0.05);
         assertEquals(211.1, meanOutput(w), 0.05);
-        assertEquals(new Request(1, 4_314_579L, 396, 109), w.requests().get(1));
+        assertEquals(new WorkloadRequest(1, 4_314_579L, 396, 109), w.requests().get(1));
     }
 
     @Test
@@ -77,8 +77,8 @@ class SharedTracesTest {
         assertEquals(rows, vidur.size());
         long worstUs = 0;
         for (int i = 0; i < rows; i++) {
-            final Request a = azure.requests().get(i);
-            final Request v = vidur.requests().get(i);
+            final WorkloadRequest a = azure.requests().get(i);
+            final WorkloadRequest v = vidur.requests().get(i);
             assertEquals(v.promptTokens(), a.promptTokens(), "prompt of row " + i);
             assertEquals(v.outputTokens(), a.outputTokens(), "output of row " + i);
             worstUs = Math.max(worstUs, Math.abs(a.arrivalUs() - v.arrivalUs()));
@@ -125,8 +125,8 @@ class SharedTracesTest {
         final Workload capped = Workloads.readTrace(SharedData.require("data/traces/splitwise_conv.csv"), WorkloadOptions.defaults());
         int changed = 0;
         for (int i = 0; i < raw.size(); i++) {
-            final Request r = raw.requests().get(i);
-            final Request c = capped.requests().get(i);
+            final WorkloadRequest r = raw.requests().get(i);
+            final WorkloadRequest c = capped.requests().get(i);
             assertEquals(r.outputTokens(), c.outputTokens(), "no conv output reaches 4096");
             if (r.totalTokens() > 4096) {
                 changed++;

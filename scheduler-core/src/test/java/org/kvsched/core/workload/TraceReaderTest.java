@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 
 class TraceReaderTest {
 
@@ -29,7 +29,7 @@ class TraceReaderTest {
     }
 
     private static List<Long> arrivals(final Workload w) {
-        return w.requests().stream().map(Request::arrivalUs).collect(Collectors.toList());
+        return w.requests().stream().map(WorkloadRequest::arrivalUs).collect(Collectors.toList());
     }
 
     @Test
@@ -43,7 +43,7 @@ class TraceReaderTest {
         final Workload w = Workloads.readTrace(file, RAW);
         assertEquals("azure.csv [no context cap]", w.name());
         assertEquals(List.of(0L, 52_000L, 52_000L, 52_001L, (5 * 3600 + 42 * 60 + 56) * 1_000_000L + 20_040L), arrivals(w));
-        assertEquals(new Request(0, 0, 4808, 10), w.requests().get(0));
+        assertEquals(new WorkloadRequest(0, 0, 4808, 10), w.requests().get(0));
         assertEquals(4808 + 3180 + 5 + 6 + 7, w.totalPromptTokens());
         assertEquals(10 + 8 + 1 + 2 + 3, w.totalOutputTokens());
     }
@@ -67,7 +67,7 @@ class TraceReaderTest {
                 + "7.4636435,1131,397,z\n\n\n");
         final Workload w = Workloads.readTrace(file, RAW);
         assertEquals(List.of(0L, 4_314_579L, 7_463_644L), arrivals(w));
-        assertEquals(new Request(2, 7_463_644L, 1131, 397), w.requests().get(2));
+        assertEquals(new WorkloadRequest(2, 7_463_644L, 1131, 397), w.requests().get(2));
     }
 
     @Test
@@ -80,7 +80,7 @@ class TraceReaderTest {
                 + "1.5,15,1\n");
         final Workload w = Workloads.readTrace(file, RAW);
         assertEquals(List.of(0L, 500_000L, 1_000_000L, 1_000_000L, 2_000_000L), arrivals(w));
-        assertEquals(List.of(10, 15, 21, 22, 30), w.requests().stream().map(Request::promptTokens).collect(Collectors.toList()));
+        assertEquals(List.of(10, 15, 21, 22, 30), w.requests().stream().map(WorkloadRequest::promptTokens).collect(Collectors.toList()));
         for (int i = 0; i < w.size(); i++) {
             assertEquals(i, w.requests().get(i).id());
         }
@@ -94,7 +94,7 @@ class TraceReaderTest {
                 + "83,10,93,8.3\n");
         final Workload w = Workloads.readTrace(file, RAW, ArrivalProcess.uniform(2.0), 7L);
         assertEquals(List.of(0L, 500_000L, 1_000_000L), arrivals(w));
-        assertEquals(List.of(74, 290, 83), w.requests().stream().map(Request::promptTokens).collect(Collectors.toList()));
+        assertEquals(List.of(74, 290, 83), w.requests().stream().map(WorkloadRequest::promptTokens).collect(Collectors.toList()));
         assertTrue(w.name().contains("Uniform"), w.name());
     }
 
@@ -121,7 +121,7 @@ class TraceReaderTest {
                         + "\n");
         final Workload w = Workloads.readTrace(file, RAW);
         assertEquals(List.of(0L, 1_500_000L, 2_000_500L), arrivals(w));
-        assertEquals(new Request(1, 1_500_000L, 36640, 4), w.requests().get(1));
+        assertEquals(new WorkloadRequest(1, 1_500_000L, 36640, 4), w.requests().get(1));
     }
 
     @Test

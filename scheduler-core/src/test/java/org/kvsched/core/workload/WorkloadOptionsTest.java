@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 
 class WorkloadOptionsTest {
 
@@ -33,11 +33,11 @@ class WorkloadOptionsTest {
     }
 
     private static List<Long> arrivals(final Workload w) {
-        return w.requests().stream().map(Request::arrivalUs).collect(Collectors.toList());
+        return w.requests().stream().map(WorkloadRequest::arrivalUs).collect(Collectors.toList());
     }
 
     private static List<Integer> prompts(final Workload w) {
-        return w.requests().stream().map(Request::promptTokens).collect(Collectors.toList());
+        return w.requests().stream().map(WorkloadRequest::promptTokens).collect(Collectors.toList());
     }
 
     @Test
@@ -71,7 +71,7 @@ class WorkloadOptionsTest {
         final Workload w = Workloads.readTrace(file, RAW.withWindow(3_000_001L, 6_000_001L));
         assertEquals(List.of(300, 400, 500), prompts(w));
         assertEquals(List.of(0L, 1_000_000L, 2_000_000L), arrivals(w));
-        assertEquals(List.of(0L, 1L, 2L), w.requests().stream().map(Request::id).collect(Collectors.toList()));
+        assertEquals(List.of(0L, 1L, 2L), w.requests().stream().map(WorkloadRequest::id).collect(Collectors.toList()));
         // Even without a window, the first request is moved to 0.
         assertEquals(0L, Workloads.readTrace(file, RAW).requests().get(0).arrivalUs());
         assertTrue(Workloads.readTrace(file, RAW.withWindow(100_000_000L, 200_000_000L)).isEmpty());
@@ -108,7 +108,7 @@ class WorkloadOptionsTest {
                 .collect(Collectors.toList());
         assertEquals(List.of(List.of(4000, 96), List.of(3999, 97), List.of(3596, 500), List.of(1, 4095), List.of(1, 4095),
                 List.of(1, 4095)), got);
-        for (final Request r : w.requests()) {
+        for (final WorkloadRequest r : w.requests()) {
             assertTrue(r.totalTokens() <= 4096);
         }
         final Workload small = Workloads.readTrace(file, WorkloadOptions.defaults().withMaxContextTokens(2));

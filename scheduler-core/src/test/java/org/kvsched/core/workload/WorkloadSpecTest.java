@@ -16,7 +16,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 
 class WorkloadSpecTest {
 
@@ -45,7 +45,7 @@ class WorkloadSpecTest {
         final Workload w = Workloads.generate("static:n=100,prompt=uniform:1:5,output=uniform:1:45", RAW, 1);
         assertEquals(100, w.size());
         assertEquals("static:n=100,prompt=uniform:1:5,output=uniform:1:45 [no context cap]", w.name());
-        for (final Request r : w.requests()) {
+        for (final WorkloadRequest r : w.requests()) {
             assertEquals(0, r.arrivalUs());
             assertTrue(r.promptTokens() >= 1 && r.promptTokens() <= 5);
             assertTrue(r.outputTokens() >= 1 && r.outputTokens() <= 45);
@@ -64,8 +64,8 @@ class WorkloadSpecTest {
         assertNotEquals(Workloads.generate(a, RAW, 9).requests(), Workloads.generate(a, RAW, 10).requests());
         // Another output distribution must not move the arrivals or the prompts.
         final String b = "gamma:rate=5.53,cv=1.09,n=500,prompt=lognormal:1020:0.5:2:14050,output=fixed:7";
-        final List<Request> ra = Workloads.generate(a, RAW, 9).requests();
-        final List<Request> rb = Workloads.generate(b, RAW, 9).requests();
+        final List<WorkloadRequest> ra = Workloads.generate(a, RAW, 9).requests();
+        final List<WorkloadRequest> rb = Workloads.generate(b, RAW, 9).requests();
         for (int i = 0; i < ra.size(); i++) {
             assertEquals(ra.get(i).arrivalUs(), rb.get(i).arrivalUs());
             assertEquals(ra.get(i).promptTokens(), rb.get(i).promptTokens());
@@ -81,7 +81,7 @@ class WorkloadSpecTest {
         final String path = file.toString();
         final Workload joint = Workloads.generate("poisson:rate=1,n=300,prompt=empirical:" + path + ",output=empirical:" + path, RAW, 4);
         final Set<Integer> seen = new HashSet<>();
-        for (final Request r : joint.requests()) {
+        for (final WorkloadRequest r : joint.requests()) {
             assertEquals(100 * r.outputTokens(), r.promptTokens(), "row pairing kept");
             seen.add(r.promptTokens());
         }

@@ -32,7 +32,8 @@ public final class SchedulerApp implements Service {
 
     /** The topology this service runs (for logs and docs). */
     public Topology topology() {
-        return SchedulerTopology.build(settings.topics(), AvroSerdes.fromConfig(settings.config().asMap()), settings.replicaFactory());
+        return SchedulerTopology.build(settings.topics(), AvroSerdes.fromConfig(settings.config().asMap()), settings.replicaSpec(),
+                settings.snapshotEvery());
     }
 
     @Override

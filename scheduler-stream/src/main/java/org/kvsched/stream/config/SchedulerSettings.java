@@ -8,17 +8,14 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.kvsched.core.engine.Scheduler;
+import org.kvsched.core.engine.ReplicaSpec;
 import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
-import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.policy.PolicyConfig;
 import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.policy.PolicyKind;
 import org.kvsched.core.workload.Workload;
 import org.kvsched.schemas.service.ServiceConfig;
 import org.kvsched.schemas.topic.TopicCatalog;
-import org.kvsched.stream.processor.ReplicaFactory;
 
 /**
  * Everything the scheduler service is configured with, validated at construction so a bad value fails
@@ -27,7 +24,7 @@ import org.kvsched.stream.processor.ReplicaFactory;
  * <p>Keys: {@code bootstrap.servers} (required), {@code application.id} (kvsched-scheduler),
  * {@code topic.prefix} (""), {@code state.dir}, {@code policy} (fcfs-vllm) and
  * {@code policy.<kind>.<param>}, {@code model} (llama2-7b-a100), {@code kv.capacity} (0 = the model's),
- * {@code predictor} (oracle), {@code seed} (1), {@code processing.guarantee} (exactly_once_v2),
+ * {@code seed} (1), {@code snapshot.every} (1000 inputs per replica; 0 = never), {@code processing.guarantee} (exactly_once_v2),
  * {@code commit.interval.ms} (0), {@code poll.ms} (1), {@code schema.registry.url} (unset =
  * single-object encoding), and {@code kafka.*} passed to Kafka Streams.
  *
@@ -35,20 +32,23 @@ import org.kvsched.stream.processor.ReplicaFactory;
  * @param topics     topic names
  * @param policy     policy kind and parameters
  * @param model      deployment of every replica
- * @param predictor  output-length predictor
  * @param seed       seed handed to the policy
+ * @param snapshotEvery inputs between two snapshots of a replica's log (0: never)
  * @param workload   the workload, when the caller knows it (in-process replay), for policies that derive
  *                   parameters from it; null for a standalone service
  */
 public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, PolicyConfig policy, ModelProfile model,
-                                LengthPredictor predictor, long seed, Workload workload) {
+                                long seed, int snapshotEvery, Workload workload) {
 
     /** Default application id (consumer group and changelog prefix). */
     public static final String DEFAULT_APPLICATION_ID = "kvsched-scheduler";
 
     public SchedulerSettings {
-        // Build one policy now: an unknown policy or bad parameter fails before any Kafka work.
-        PolicyKind.create(policy, context(model, seed, workload));
+        if (snapshotEvery < 0) {
+            throw new IllegalArgumentException("config: key 'snapshot.every' must be >= 0, got " + snapshotEvery);
+        }
+        // Build the spec now: an unknown policy or bad parameter fails before any Kafka work.
+        spec(policy, model, seed, workload);
     }
 
     /** Reads and validates the settings of a standalone service (the workload is unknown). */
@@ -64,8 +64,8 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
         config.require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         final PolicyConfig policy = PolicyConfig.fromProperties(config.asMap(), "fcfs-vllm");
         final long seed = config.getLong("seed", 1L);
-        return new SchedulerSettings(config, TopicCatalog.withPrefix(config.get("topic.prefix", "")), policy, model(config),
-                LengthPredictor.parse(config.get("predictor", "oracle"), seed), seed, workload);
+        return new SchedulerSettings(config, TopicCatalog.withPrefix(config.get("topic.prefix", "")), policy, model(config), seed,
+                config.getInt("snapshot.every", 1000), workload);
     }
 
     /** The model of {@code model} with the {@code kv.capacity} override; fails naming the key. */
@@ -76,18 +76,21 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
 
     /** The same settings with the workload known (in-process replay). */
     public SchedulerSettings withWorkload(final Workload w) {
-        return new SchedulerSettings(config, topics, policy, model, predictor, seed, w);
+        return new SchedulerSettings(config, topics, policy, model, seed, snapshotEvery, w);
     }
 
-    private static PolicyContext context(final ModelProfile model, final long seed, final Workload workload) {
-        return new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), seed, workload);
+    /** The same settings with another policy (a policy swap by redeploy). */
+    public SchedulerSettings withPolicy(final PolicyConfig other) {
+        return new SchedulerSettings(config, topics, other, model, seed, snapshotEvery, workload);
     }
 
     /** Builds each replica's scheduler exactly as the in-memory engine does. */
-    public ReplicaFactory replicaFactory() {
-        final PolicyContext ctx = context(model, seed, workload);
-        return (replica, listener) -> new Scheduler(replica, PolicyKind.create(policy, ctx), model.kvCapacityTokens(),
-                model.blockSize(), predictor, listener);
+    public ReplicaSpec replicaSpec() {
+        return spec(policy, model, seed, workload);
+    }
+
+    private static ReplicaSpec spec(final PolicyConfig policy, final ModelProfile model, final long seed, final Workload workload) {
+        return new ReplicaSpec(policy, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), seed, workload));
     }
 
     /**

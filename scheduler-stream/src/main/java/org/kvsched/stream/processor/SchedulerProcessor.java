@@ -1,9 +1,13 @@
 package org.kvsched.stream.processor;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -16,6 +20,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.kvsched.core.engine.BatchPlan;
+import org.kvsched.core.engine.LogEntry;
+import org.kvsched.core.engine.RecordedReplica;
+import org.kvsched.core.engine.ReplicaLoop;
+import org.kvsched.core.engine.ReplicaSpec;
+import org.kvsched.core.engine.SchedulerListener;
+import org.kvsched.core.engine.SchedulerState;
 import org.kvsched.core.engine.StepSummary;
 import org.kvsched.core.model.Request;
 import org.kvsched.core.model.RequestEvent;
@@ -32,17 +42,22 @@ import org.kvsched.stream.mapping.StreamMapping;
 
 /**
  * The scheduler of every replica whose partition this stream task owns. Consumes {@code arrivals} and
- * {@code step-reports} (co-partitioned: partition r is replica r), drives each replica's core
- * scheduler through a {@link ReplicaDriver}, and forwards plans, request events, step summaries,
- * replica ends and errors to their sinks.
+ * {@code step-reports} (co-partitioned: partition r is replica r), hands each input to the replica's core
+ * {@link RecordedReplica} (which holds all protocol logic), and forwards plans, request events, step
+ * summaries, replica ends and errors to their sinks. It keeps aside what the core must not hold: each
+ * request's opaque worker payload, relayed into its plan entries.
  *
- * <p>State: the {@link ReplicaLog} in the persistent, changelogged store {@link Names#REPLICA_LOG_STORE};
- * {@link #init} rebuilds the in-memory schedulers from it, so a restarted instance continues exactly
- * where the last committed transaction left off.
+ * <p>State: the replica log ({@link ReplicaLog}) in the persistent, changelogged store
+ * {@link Names#REPLICA_LOG_STORE}: every input, every decision, and every {@code snapshotEvery} inputs a
+ * snapshot, after which the older entries are deleted. {@link #init} rebuilds each replica from its latest
+ * snapshot and the entries after it without asking the policy, so a restarted instance continues exactly
+ * where the last committed transaction left off, with the configured policy (another one than before is a
+ * policy swap).
  *
- * <p>Bad input never blocks a partition: an arrival that does not decode or is invalid (zero lengths, repeated id,
- * out of time order, after the end marker, wrong partition) goes to {@code errors} with the reason and is
- * counted in the replica's {@link ReplicaEnd}; a report that does not decode goes to {@code errors}.
+ * <p>Bad input never blocks a partition: an arrival that does not decode or is invalid (zero lengths, a
+ * repeated id, out of time order, after the end marker, wrong partition) goes to {@code errors} with the
+ * reason and is counted in the replica's {@link ReplicaEnd}; a report that does not decode or contradicts
+ * its plan goes to {@code errors}; a stale or duplicate report is ignored.
  */
 public final class SchedulerProcessor implements Processor<byte[], byte[], Object, Object> {
 
@@ -52,10 +67,10 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
     private final TopicCatalog topics;
     private final Deserializer<ArrivalEvent> arrivalDecoder;
     private final Deserializer<StepReport> reportDecoder;
-    private final ReplicaFactory factory;
+    private final ReplicaSpec spec;
+    private final int snapshotEvery;
     private final ReplicaLog log = new ReplicaLog();
-    private final Map<Integer, ReplicaDriver> drivers = new HashMap<>();
-    private final Map<Integer, Long> nextSequence = new HashMap<>();
+    private final Map<Integer, Replica> replicas = new HashMap<>();
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Bytes, byte[]> store;
@@ -63,15 +78,17 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
     private long restoredEntries;
 
     /**
-     * @param topics  topic names (to tell the two inputs apart)
-     * @param serdes  wire format of the input topics
-     * @param factory builds each replica's scheduler
+     * @param topics        topic names (to tell the two inputs apart)
+     * @param serdes        wire format of the input topics
+     * @param spec          how each replica's scheduler is built
+     * @param snapshotEvery inputs between two snapshots of a replica (0: never)
      */
-    public SchedulerProcessor(final TopicCatalog topics, final AvroSerdes serdes, final ReplicaFactory factory) {
+    public SchedulerProcessor(final TopicCatalog topics, final AvroSerdes serdes, final ReplicaSpec spec, final int snapshotEvery) {
         this.topics = topics;
         this.arrivalDecoder = serdes.serde(ArrivalEvent.class).deserializer();
         this.reportDecoder = serdes.serde(StepReport.class).deserializer();
-        this.factory = factory;
+        this.spec = spec;
+        this.snapshotEvery = snapshotEvery;
     }
 
     @Override
@@ -81,34 +98,42 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
         rebuild();
     }
 
-    /** Replays the store's log through fresh drivers, outputs discarded (they were committed before). */
+    /** Rebuilds every replica in the store from its latest snapshot and the entries after it; outputs discarded. */
     private void rebuild() {
+        final Map<Integer, List<ReplicaLog.Decoded>> logs = new HashMap<>();
+        final Map<Integer, long[]> bounds = new HashMap<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 final KeyValue<Bytes, byte[]> kv = it.next();
                 final int replica = ReplicaLog.replicaOf(kv.key);
-                final ReplicaDriver driver = driver(replica);
-                switch (kv.value[0]) {
-                    case ReplicaLog.ARRIVAL:
-                        applyArrival(driver, log.decodeArrival(kv.value));
-                        break;
-                    case ReplicaLog.REPORT:
-                        driver.onReport(StreamMapping.report(log.decodeReport(kv.value)));
-                        break;
-                    case ReplicaLog.ERROR:
-                        driver.onError();
-                        break;
-                    default:
-                        throw new IllegalStateException("replica log of replica " + replica + ": unknown entry tag " + kv.value[0]);
+                final long seq = ReplicaLog.sequenceOf(kv.key);
+                final ReplicaLog.Decoded d = log.decode(kv.value);
+                final List<ReplicaLog.Decoded> list = logs.computeIfAbsent(replica, r -> new ArrayList<>());
+                final long[] b = bounds.computeIfAbsent(replica, r -> new long[] {seq, seq});
+                if (d.entry() instanceof LogEntry.Snapshot) {
+                    list.clear();
+                    b[0] = seq;
                 }
-                driver.advance();
-                nextSequence.put(replica, ReplicaLog.sequenceOf(kv.key) + 1);
-                restoredEntries++;
+                list.add(d);
+                b[1] = seq;
             }
+        }
+        for (final Map.Entry<Integer, List<ReplicaLog.Decoded>> e : logs.entrySet()) {
+            final int id = e.getKey();
+            final Replica replica = new Replica(id, bounds.get(id)[1] + 1, bounds.get(id)[0]);
+            final List<LogEntry> entries = new ArrayList<>(e.getValue().size());
+            for (final ReplicaLog.Decoded d : e.getValue()) {
+                entries.add(d.entry());
+                replica.payloads.putAll(d.payloads());
+            }
+            replica.recorded = RecordedReplica.restore(id, entries, spec, ReplicaLoop.Clock.VIRTUAL, replica, replica, replica);
+            replica.keepLivePayloads();
+            replicas.put(id, replica);
+            restoredEntries += entries.size();
         }
     }
 
-    /** Log entries replayed by the last {@link #init} (0 on a fresh start). */
+    /** Log entries re-applied by the last {@link #init} (0 on a fresh start). */
     public long restoredEntries() {
         return restoredEntries;
     }
@@ -130,84 +155,77 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
 
     private void processArrival(final Record<byte[], byte[]> record, final String topic, final int partition,
                                 final Optional<RecordMetadata> meta) {
-        final ReplicaDriver driver = driver(partition);
+        final Replica replica = replica(partition);
         final ArrivalEvent event;
         try {
             event = arrivalDecoder.deserialize(topic, record.value());
         } catch (final SerializationException e) {
-            reject(driver, record, meta, "undecodable arrival: " + e.getMessage());
+            reject(replica, record, meta, "undecodable arrival: " + e.getMessage());
             return;
         }
         if (event == null) {
-            reject(driver, record, meta, "arrival record without a value");
+            reject(replica, record, meta, "arrival record without a value");
             return;
         }
         if (event.getReplicaId() != partition) {
-            reject(driver, record, meta, "arrival for replica " + event.getReplicaId() + " on partition " + partition
+            reject(replica, record, meta, "arrival for replica " + event.getReplicaId() + " on partition " + partition
                     + " (arrivals must be partitioned by replica)");
             return;
         }
-        if (event.getBody() instanceof RequestArrival) {
+        if (event.getBody() instanceof EndOfTrace end) {
+            replica.recorded.endOfInput(end.getReplicas());
+        } else {
+            final RequestArrival arrival = (RequestArrival) event.getBody();
             final Request request;
             try {
-                request = StreamMapping.request((RequestArrival) event.getBody());
+                request = StreamMapping.request(arrival);
             } catch (final IllegalArgumentException e) {
-                reject(driver, record, meta, "invalid request: " + e.getMessage());
+                reject(replica, record, meta, "invalid request: " + e.getMessage());
                 return;
             }
-            final String why = driver.rejectReason(request);
+            final String why = replica.recorded.rejectReason(request);
             if (why != null) {
-                reject(driver, record, meta, "invalid request: " + why);
+                reject(replica, record, meta, "invalid request: " + why);
                 return;
             }
+            if (arrival.getWorkerPayload() != null) {
+                replica.payloads.put(request.id(), arrival.getWorkerPayload());
+            }
+            replica.recorded.arrival(request);
         }
-        append(partition, log.arrival(event));
-        applyArrival(driver, event);
-        advanceLive(driver);
-    }
-
-    private static void applyArrival(final ReplicaDriver driver, final ArrivalEvent event) {
-        if (event.getBody() instanceof EndOfTrace) {
-            driver.onEndOfTrace(((EndOfTrace) event.getBody()).getReplicas());
-        } else {
-            driver.onArrival(StreamMapping.request((RequestArrival) event.getBody()));
-        }
+        replica.snapshotIfDue();
     }
 
     private void processReport(final Record<byte[], byte[]> record, final String topic, final int partition,
                                final Optional<RecordMetadata> meta) {
         final StepReport report;
-        final org.kvsched.core.engine.StepReport core;
         try {
             report = reportDecoder.deserialize(topic, record.value());
-            core = StreamMapping.report(report);
-        } catch (final SerializationException | IllegalArgumentException | NullPointerException e) {
-            forwardError(record, meta, "undecodable or invalid step report: " + e.getMessage());
+        } catch (final SerializationException | NullPointerException e) {
+            forwardError(record, meta, "undecodable step report: " + e.getMessage());
             return;
         }
-        if (report.getReplicaId() != partition) {
-            forwardError(record, meta, "step report for replica " + report.getReplicaId() + " on partition " + partition);
+        if (report == null || report.getReplicaId() != partition) {
+            forwardError(record, meta, "step report for replica " + (report == null ? "?" : report.getReplicaId()) + " on partition " + partition);
             return;
         }
-        final ReplicaDriver driver = driver(partition);
-        append(partition, log.report(report));
-        // Applying the report emits first-token, completion and step events: outputs must be live.
-        driver.outputTo(live);
+        final Replica replica = replica(partition);
         try {
-            driver.onReport(core);
-        } finally {
-            driver.outputTo(ReplicaDriver.DISCARD);
+            final org.kvsched.core.engine.StepReport core = StreamMapping.report(report, replica.recorded.scheduler().planInFlight());
+            replica.recorded.report(core, core.endUs());
+        } catch (final IllegalArgumentException e) {
+            forwardError(record, meta, "invalid step report: " + e.getMessage());
+            return;
         }
-        advanceLive(driver);
+        replica.snapshotIfDue();
     }
 
-    private void reject(final ReplicaDriver driver, final Record<byte[], byte[]> record, final Optional<RecordMetadata> meta,
+    private void reject(final Replica replica, final Record<byte[], byte[]> record, final Optional<RecordMetadata> meta,
                         final String reason) {
-        append(driver.replicaId(), ReplicaLog.error());
-        driver.onError();
         forwardError(record, meta, reason);
         // Counting the error may complete the replica (its end record carries the count).
-        advanceLive(driver);
+        replica.recorded.refused();
+        replica.snapshotIfDue();
     }
 
     private void forwardError(final Record<byte[], byte[]> record, final Optional<RecordMetadata> meta, final String reason) {
@@ -218,47 +236,97 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
         context.forward(new Record<>(record.key(), error, record.timestamp()), Names.ERRORS_SINK);
     }
 
-    private void append(final int replica, final byte[] entry) {
-        final long seq = nextSequence.getOrDefault(replica, 0L);
-        store.put(ReplicaLog.key(replica, seq), entry);
-        nextSequence.put(replica, seq + 1);
+    private Replica replica(final int id) {
+        return replicas.computeIfAbsent(id, r -> {
+            final Replica replica = new Replica(r, 0, 0);
+            replica.recorded = RecordedReplica.start(r, spec, ReplicaLoop.Clock.VIRTUAL, replica, replica, replica);
+            return replica;
+        });
     }
 
-    private void advanceLive(final ReplicaDriver driver) {
-        driver.outputTo(live);
-        try {
-            driver.advance();
-        } finally {
-            driver.outputTo(ReplicaDriver.DISCARD);
+    /**
+     * One replica's adapter: its recorded core replica, the worker payloads kept aside, and its place in the
+     * store. It is the replica's journal (entries to the store) and forwards its outputs to the sinks.
+     */
+    private final class Replica implements ReplicaLoop.Outputs, SchedulerListener, RecordedReplica.Journal {
+        private final int id;
+        private final Map<Long, ByteBuffer> payloads = new HashMap<>();
+        private RecordedReplica recorded;
+        private long nextSequence;
+        private long firstSequence;
+
+        Replica(final int id, final long nextSequence, final long firstSequence) {
+            this.id = id;
+            this.nextSequence = nextSequence;
+            this.firstSequence = firstSequence;
         }
-    }
 
-    private ReplicaDriver driver(final int replica) {
-        return drivers.computeIfAbsent(replica, r -> new ReplicaDriver(r, listener -> factory.create(r, listener)));
-    }
+        void snapshotIfDue() {
+            if (snapshotEvery > 0 && recorded.inputsSinceSnapshot() >= snapshotEvery) {
+                recorded.snapshot();
+            }
+        }
 
-    /** Forwards a driver's outputs to the sinks, stamped with the input record's timestamp. */
-    private final ReplicaDriver.Outputs live = new ReplicaDriver.Outputs() {
+        @Override
+        public void append(final LogEntry entry) {
+            final long seq = nextSequence++;
+            if (entry instanceof LogEntry.Snapshot s) {
+                retain(liveIds(s));
+            }
+            store.put(ReplicaLog.key(id, seq), log.encode(entry, payloads::get));
+            if (entry instanceof LogEntry.Snapshot) {
+                // A restore starts here: the entries before are history no one needs.
+                for (long old = firstSequence; old < seq; old++) {
+                    store.delete(ReplicaLog.key(id, old));
+                }
+                firstSequence = seq;
+            }
+        }
+
+        /** Drops the payloads of requests that finished while outputs were discarded (during a restore). */
+        void keepLivePayloads() {
+            final Set<Long> live = new HashSet<>();
+            recorded.loop().state().buffered().forEach(r -> live.add(r.id()));
+            final SchedulerState st = recorded.scheduler().snapshot();
+            st.running().forEach(q -> live.add(q.request().id()));
+            st.waiting().forEach(q -> live.add(q.request().id()));
+            retain(live);
+        }
+
+        private Set<Long> liveIds(final LogEntry.Snapshot s) {
+            final Set<Long> live = new HashSet<>();
+            s.loop().buffered().forEach(r -> live.add(r.id()));
+            s.scheduler().running().forEach(q -> live.add(q.request().id()));
+            s.scheduler().waiting().forEach(q -> live.add(q.request().id()));
+            return live;
+        }
+
+        private void retain(final Set<Long> live) {
+            payloads.keySet().retainAll(live);
+        }
+
         @Override
         public void plan(final BatchPlan plan) {
-            context.forward(new Record<>(plan.replicaId(), StreamMapping.plan(plan), currentTimestamp), Names.PLANS_SINK);
+            context.forward(new Record<>(plan.replicaId(), StreamMapping.plan(plan, payloads::get), currentTimestamp), Names.PLANS_SINK);
         }
 
         @Override
-        public void requestEvent(final RequestEvent event) {
+        public void replicaEnd(final ReplicaLoop.ReplicaEnd end) {
+            context.forward(new Record<>(end.replicaId(), new ReplicaEnd(end.replicaId(), end.replicas(), end.finished(), end.errors(),
+                    end.plans(), end.endUs()), currentTimestamp), Names.REPLICA_ENDS_SINK);
+        }
+
+        @Override
+        public void onRequestEvent(final RequestEvent event) {
+            if (event.kind().isTerminal()) {
+                payloads.remove(event.requestId());
+            }
             context.forward(new Record<>(event.requestId(), StreamMapping.event(event), currentTimestamp), Names.REQUEST_EVENTS_SINK);
         }
 
         @Override
-        public void step(final StepSummary summary) {
+        public void onStep(final StepSummary summary) {
             context.forward(new Record<>(summary.replicaId(), StreamMapping.summary(summary), currentTimestamp), Names.STEP_SUMMARIES_SINK);
         }
-
-        @Override
-        public void replicaEnd(final int replicaId, final int replicas, final long finished, final long errors, final long plans,
-                               final long endUs) {
-            context.forward(new Record<>(replicaId, new ReplicaEnd(replicaId, replicas, finished, errors, plans, endUs), currentTimestamp),
-                    Names.REPLICA_ENDS_SINK);
-        }
-    };
+    }
 }

@@ -16,7 +16,7 @@ import org.kvsched.schemas.avro.StepSummary;
 import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.schemas.topic.Names;
 import org.kvsched.schemas.topic.TopicCatalog;
-import org.kvsched.stream.processor.ReplicaFactory;
+import org.kvsched.core.engine.ReplicaSpec;
 import org.kvsched.stream.processor.SchedulerProcessor;
 
 /**
@@ -41,17 +41,22 @@ public final class SchedulerTopology {
     /**
      * @param topics  topic names
      * @param serdes  wire format of every Avro topic
-     * @param factory builds each replica's core scheduler (policy, model, predictor)
+     * @param spec          builds each replica's core scheduler (policy and deployment)
+     * @param snapshotEvery inputs between two snapshots in a replica's log (0: never)
      */
-    public static Topology build(final TopicCatalog topics, final AvroSerdes serdes, final ReplicaFactory factory) {
+    public static Topology build(final TopicCatalog topics, final AvroSerdes serdes, final ReplicaSpec spec, final int snapshotEvery) {
         final Topology t = new Topology();
         t.addSource(Names.ARRIVALS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.arrivals().name());
         t.addSource(Names.STEP_REPORTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.stepReports().name());
-        t.addProcessor(Names.SCHEDULER_PROCESSOR, () -> new SchedulerProcessor(topics, serdes, factory),
+        t.addProcessor(Names.SCHEDULER_PROCESSOR, () -> new SchedulerProcessor(topics, serdes, spec, snapshotEvery),
                 Names.ARRIVALS_SOURCE, Names.STEP_REPORTS_SOURCE);
         // No record cache: every entry is a new key, and the log must reach the changelog with the outputs.
+        // Snapshots delete the entries before them; small segments let compaction drop those from the changelog
+        // too, so a restore from the changelog reads about what the store holds, not the whole run.
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.REPLICA_LOG_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(), Names.SCHEDULER_PROCESSOR);
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled()
+                .withLoggingEnabled(java.util.Map.of("segment.bytes", "16777216", "min.cleanable.dirty.ratio", "0.1",
+                        "delete.retention.ms", "60000")), Names.SCHEDULER_PROCESSOR);
         // Plan of replica r must land on partition r, where replica r's worker and reports are.
         final StreamPartitioner<Integer, BatchPlan> byReplica = (topic, key, value, numPartitions) ->
                 java.util.Optional.of(java.util.Set.of(key % numPartitions));

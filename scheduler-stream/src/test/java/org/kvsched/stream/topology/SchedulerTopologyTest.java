@@ -25,12 +25,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.kvsched.core.engine.PlanExecutor;
-import org.kvsched.core.engine.PlanEntry;
+import org.kvsched.core.model.LengthPredictor;
+import org.kvsched.core.workload.EosModel;
+import org.kvsched.schemas.payload.SimulatedOutput;
+import org.kvsched.stream.mapping.StreamMapping;
 import org.kvsched.core.engine.StepSummary;
 import org.kvsched.core.metrics.MetricsCollector;
 import org.kvsched.core.metrics.RequestOutcome;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.model.RequestEventKind;
 import org.kvsched.core.policy.PolicyKind;
@@ -69,8 +73,12 @@ class SchedulerTopologyTest {
     }
 
     private static SchedulerSettings settings(final String policy, final Workload w) {
+        return settings(policy, w, "1000");
+    }
+
+    private static SchedulerSettings settings(final String policy, final Workload w, final String snapshotEvery) {
         return SchedulerSettings.fromConfig(ServiceConfig.of(Map.of("bootstrap.servers", "unused:9092", "policy", policy,
-                "kv.capacity", "16384", "seed", "3")), w);
+                "kv.capacity", "16384", "seed", "3", "snapshot.every", snapshotEvery)), w);
     }
 
     private static Workload workload() {
@@ -95,7 +103,7 @@ class SchedulerTopologyTest {
             p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
             p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            driver = new TopologyTestDriver(SchedulerTopology.build(TOPICS, SERDES, s.replicaFactory()), p);
+            driver = new TopologyTestDriver(SchedulerTopology.build(TOPICS, SERDES, s.replicaSpec(), s.snapshotEvery()), p);
             arrivals = driver.createInputTopic(TOPICS.arrivals().name(), new IntegerSerializer(), new ByteArraySerializer());
             reports = driver.createInputTopic(TOPICS.stepReports().name(), new IntegerSerializer(), new ByteArraySerializer());
             plans = driver.createOutputTopic(TOPICS.plans().name(), new IntegerDeserializer(), new ByteArrayDeserializer());
@@ -106,9 +114,11 @@ class SchedulerTopologyTest {
             executor = new PlanExecutor(s.model().timeModel());
         }
 
-        void arrive(final long seq, final Request r) {
+        /** A request as the producer sends it: an oracle prediction, the true length only in the worker payload. */
+        void arrive(final long seq, final WorkloadRequest r) {
             arrivals.pipeInput(0, arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, seq,
-                    new RequestArrival(r.id(), r.arrivalUs(), r.promptTokens(), r.outputTokens()))));
+                    new RequestArrival(r.id(), r.arrivalUs(), r.promptTokens(), r.maxTokens(), r.outputTokens(),
+                            SimulatedOutput.encode(r.outputTokens())))));
         }
 
         void end(final long count) {
@@ -120,17 +130,10 @@ class SchedulerTopologyTest {
             int n = 0;
             while (!plans.isEmpty()) {
                 final BatchPlan plan = SERDES.serde(BatchPlan.class).deserializer().deserialize("p", plans.readValue());
-                final List<PlanEntry> entries = new ArrayList<>();
-                plan.getEntries().forEach(e -> entries.add(new PlanEntry(e.getRequestId(), e.getTokens(), e.getComputedBefore(),
-                        e.getPromptTokens(), e.getGeneratedBefore(), e.getOutputTokens())));
-                final org.kvsched.core.engine.StepReport r = executor.execute(new org.kvsched.core.engine.BatchPlan(plan.getReplicaId(),
-                        plan.getPlanId(), plan.getStartUs(), entries, plan.getMaxDecodeContinuation(), plan.getStopAtUs()));
-                final List<Long> ends = new ArrayList<>();
-                for (final long t : r.iterationEndTimes()) {
-                    ends.add(t);
-                }
-                reports.pipeInput(0, SERDES.serde(StepReport.class).serializer().serialize("r",
-                        new StepReport(r.replicaId(), r.planId(), r.startUs(), ends)));
+                final Map<Long, Integer> truth = new java.util.HashMap<>();
+                plan.getEntries().forEach(e -> truth.put(e.getRequestId(), SimulatedOutput.decode(e.getWorkerPayload())));
+                final org.kvsched.core.engine.StepReport r = executor.execute(StreamMapping.plan(plan), truth::get);
+                reports.pipeInput(0, SERDES.serde(StepReport.class).serializer().serialize("r", StreamMapping.report(r)));
                 n++;
             }
             return n;
@@ -142,7 +145,7 @@ class SchedulerTopologyTest {
                 final org.kvsched.schemas.avro.RequestEvent e = SERDES.serde(org.kvsched.schemas.avro.RequestEvent.class).deserializer()
                         .deserialize("e", events.readValue());
                 m.onRequestEvent(new RequestEvent(RequestEventKind.valueOf(e.getKind().name()), e.getRequestId(), e.getReplicaId(),
-                        e.getTimeUs(), e.getPromptTokens(), e.getOutputTokens(), e.getGeneratedTokens(), e.getReason()));
+                        e.getTimeUs(), e.getPromptTokens(), e.getMaxTokens(), e.getGeneratedTokens(), e.getReason()));
             }
             while (!steps.isEmpty()) {
                 final org.kvsched.schemas.avro.StepSummary s = SERDES.serde(org.kvsched.schemas.avro.StepSummary.class).deserializer()
@@ -167,14 +170,33 @@ class SchedulerTopologyTest {
     @ParameterizedTest
     @MethodSource("onlinePolicies")
     void resultsEqualTheInMemoryEngine(final PolicyKind kind) {
-        final Workload w = workload();
+        assertIdentical(kind, workload(), "1000");
+    }
+
+    /** Requests end before their cap (EOS): the true lengths reach the worker through the payload only. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fcfs-vllm", "mcsf", "sarathi", "gsa"})
+    void requestsThatEndEarlyGiveTheSameResultsAsInMemory(final String policy) {
+        final Workload w = EosModel.parse("uniform:1:40", 5).apply(workload());
+        assertTrue(w.requests().stream().filter(r -> r.outputTokens() < r.maxTokens()).count() > w.size() / 2);
+        assertIdentical(PolicyKind.byName(policy), w, "1000");
+    }
+
+    /** Snapshots every few inputs (and the deletions behind them) change no result. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fcfs-vllm", "gsa"})
+    void frequentSnapshotsChangeNothing(final String policy) {
+        assertIdentical(PolicyKind.byName(policy), workload(), "7");
+    }
+
+    private void assertIdentical(final PolicyKind kind, final Workload w, final String snapshotEvery) {
         // The workload is known in-process, as under replay: policies that derive parameters from it see the same.
-        final SchedulerSettings s = settings(kind.policyName(), w);
+        final SchedulerSettings s = settings(kind.policyName(), w, snapshotEvery);
         final MetricsCollector kafka = new MetricsCollector();
         try (Harness h = new Harness(s)) {
             long seq = 0;
             // Interleave arrivals with the worker's answers, as a live run would.
-            for (final Request r : w.requests()) {
+            for (final WorkloadRequest r : w.requests()) {
                 h.arrive(seq++, r);
                 h.work();
             }
@@ -184,7 +206,7 @@ class SchedulerTopologyTest {
             final ReplicaEnd end = SERDES.serde(ReplicaEnd.class).deserializer().deserialize("x", h.ends.readValue());
             assertEquals(w.size(), end.getFinishedRequests());
         }
-        final Simulation.Outcome sim = Simulation.run(new SimulationSetup(w, s.policy(), s.model(), s.predictor(), 1, "round-robin", s.seed()),
+        final Simulation.Outcome sim = Simulation.run(new SimulationSetup(w, s.policy(), s.model(), LengthPredictor.oracle(), 1, "round-robin", s.seed()),
                 (done, total, t) -> { });
         final List<RequestOutcome> expected = sim.result().outcomes();
         final List<RequestOutcome> actual = kafka.outcomes();
@@ -202,11 +224,12 @@ class SchedulerTopologyTest {
         final SchedulerSettings s = settings("fcfs-vllm");
         try (Harness h = new Harness(s)) {
             h.arrivals.pipeInput(0, new byte[] {1, 2, 3});
-            h.arrivals.pipeInput(0, h.arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, 0L, new RequestArrival(99L, 0L, 0, 10))));
-            h.arrive(1, new Request(0, 0, 100, 5));
-            h.arrive(2, new Request(1, 10, 100, 5));
-            h.arrive(3, new Request(1, 20, 100, 5));
-            h.arrive(4, new Request(2, 5, 100, 5));
+            h.arrivals.pipeInput(0, h.arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, 0L,
+                    new RequestArrival(99L, 0L, 0, 10, -1, null))));
+            h.arrive(1, new WorkloadRequest(0, 0, 100, 5));
+            h.arrive(2, new WorkloadRequest(1, 10, 100, 5));
+            h.arrive(3, new WorkloadRequest(1, 20, 100, 5));
+            h.arrive(4, new WorkloadRequest(2, 5, 100, 5));
             h.end(5);
             h.work();
             final List<String> reasons = new ArrayList<>();
@@ -225,16 +248,31 @@ class SchedulerTopologyTest {
     }
 
     @Test
-    void theStoreHoldsOneLogEntryPerInput() {
-        final SchedulerSettings s = settings("fcfs-vllm");
-        try (Harness h = new Harness(s)) {
-            h.arrive(0, new Request(0, 0, 100, 50));
-            h.arrive(1, new Request(1, 10, 100, 50));
-            h.end(2);
-            final int reports = h.work();
-            final KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = h.driver.getKeyValueStore(Names.REPLICA_LOG_STORE);
-            assertEquals(3 + reports, store.approximateNumEntries());
+    void snapshotsKeepTheStoreBounded() {
+        final Workload w = workload();
+        final long[] entries = new long[2];
+        int i = 0;
+        for (final String every : List.of("0", "10")) {
+            try (Harness h = new Harness(settings("fcfs-vllm", w, every))) {
+                long seq = 0;
+                for (final WorkloadRequest r : w.requests()) {
+                    h.arrive(seq++, r);
+                    h.work();
+                }
+                final KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = h.driver.getKeyValueStore(Names.REPLICA_LOG_STORE);
+                try (var it = store.all()) {
+                    while (it.hasNext()) {
+                        it.next();
+                        entries[i]++;
+                    }
+                }
+            }
+            i++;
         }
+        // Without snapshots every input and decision stays (two entries or more per request); with one every
+        // 10 inputs at most the entries since the last snapshot remain.
+        assertTrue(entries[0] > 2L * w.size(), "no snapshots: " + entries[0]);
+        assertTrue(entries[1] <= 1 + 10 * 3, "snapshot every 10 inputs: " + entries[1]);
     }
 
     @Test
@@ -246,7 +284,7 @@ class SchedulerTopologyTest {
 
     @Test
     void topologyDescriptionNamesEveryNode() {
-        final String d = SchedulerTopology.build(TOPICS, SERDES, settings("fcfs-vllm").replicaFactory()).describe().toString();
+        final String d = SchedulerTopology.build(TOPICS, SERDES, settings("fcfs-vllm").replicaSpec(), 1000).describe().toString();
         for (final String n : List.of(Names.ARRIVALS_SOURCE, Names.STEP_REPORTS_SOURCE, Names.SCHEDULER_PROCESSOR, Names.PLANS_SINK,
                 Names.REQUEST_EVENTS_SINK, Names.STEP_SUMMARIES_SINK, Names.REPLICA_ENDS_SINK, Names.ERRORS_SINK, Names.REPLICA_LOG_STORE)) {
             assertTrue(d.contains(n), n + " missing in\n" + d);

@@ -59,11 +59,11 @@ class SerdeRoundTripTest {
             Samples.all().forEach(v -> roundTrip(serdes, v));
             // One schema per value type (the two RequestEvents and two ErrorRecords share theirs).
             assertEquals(7, registry.count());
-            final byte[] bytes = serdes.serde(RequestEvent.class).serializer().serialize("t", (RequestEvent) Samples.all().get(4));
+            final byte[] bytes = serdes.serde(RequestEvent.class).serializer().serialize("t", (RequestEvent) Samples.all().get(5));
             assertEquals(RegistrySerdes.MAGIC, bytes[0]);
             // A fresh client (another process) resolves the id through the registry.
             final AvroSerdes other = AvroSerdes.fromConfig(Map.of(AvroSerdes.SCHEMA_REGISTRY_URL, registry.url()));
-            assertEquals(Samples.all().get(4), other.serde(RequestEvent.class).deserializer().deserialize("t", bytes));
+            assertEquals(Samples.all().get(5), other.serde(RequestEvent.class).deserializer().deserialize("t", bytes));
         }
     }
 
@@ -99,7 +99,7 @@ class SerdeRoundTripTest {
         rec.put("replicaId", 1);
         rec.put("timeUs", 5L);
         rec.put("promptTokens", 3);
-        rec.put("outputTokens", 4);
+        rec.put("maxTokens", 4);
         rec.put("generatedTokens", 4);
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(rec, out);
@@ -124,5 +124,53 @@ class SerdeRoundTripTest {
                 () -> AvroSerdes.singleObject().serde(BatchPlan.class).deserializer().deserialize("plans", tampered));
         assertTrue(e.getMessage().contains("BatchPlan"), e.getMessage());
         assertArrayEquals(bytes, AvroSerdes.singleObject().serde(BatchPlan.class).serializer().serialize("plans", (BatchPlan) Samples.all().get(2)));
+    }
+
+    @Test
+    void releasedV1ArrivalsAndReportsDecodeWithTheirMeaningKept() throws Exception {
+        // A v1 arrival carried the true output length, which was also its cap: it reads as max_tokens,
+        // with no prediction and no worker payload.
+        final Schema v1 = SchemaHistory.released().versions("ArrivalEvent").get(0);
+        final Schema arrival = v1.getField("body").schema().getTypes().get(0);
+        final GenericRecord body = new GenericData.Record(arrival);
+        body.put("requestId", 3L);
+        body.put("arrivalUs", 10L);
+        body.put("promptTokens", 100);
+        body.put("outputTokens", 25);
+        final GenericRecord event = new GenericData.Record(v1);
+        event.put("replicaId", 0);
+        event.put("sequence", 0L);
+        event.put("body", body);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(event, out);
+        final org.kvsched.schemas.avro.ArrivalEvent decoded = AvroSerdes.singleObject()
+                .serde(org.kvsched.schemas.avro.ArrivalEvent.class).deserializer().deserialize("arrivals", out.toByteArray());
+        final org.kvsched.schemas.avro.RequestArrival r = (org.kvsched.schemas.avro.RequestArrival) decoded.getBody();
+        assertEquals(25, r.getMaxTokens());
+        assertEquals(-1, r.getPredictedOutputTokens());
+        assertEquals(null, r.getWorkerPayload());
+
+        // A v1 report had times only: progress reads as null (the v1 contract: implied by the plan).
+        final Schema v1Report = SchemaHistory.released().versions("StepReport").get(0);
+        final GenericRecord report = new GenericData.Record(v1Report);
+        report.put("replicaId", 0);
+        report.put("planId", 4L);
+        report.put("startUs", 0L);
+        report.put("iterationEndUs", java.util.List.of(5L, 9L));
+        final ByteArrayOutputStream out2 = new ByteArrayOutputStream();
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1Report).encode(report, out2);
+        final org.kvsched.schemas.avro.StepReport r2 = AvroSerdes.singleObject()
+                .serde(org.kvsched.schemas.avro.StepReport.class).deserializer().deserialize("step-reports", out2.toByteArray());
+        assertEquals(null, r2.getProgress());
+        assertEquals(java.util.List.of(5L, 9L), r2.getIterationEndUs());
+    }
+
+    @Test
+    void theSimulatedOutputPayloadRoundTripsAndIgnoresOtherKinds() {
+        for (final int n : new int[] {1, 63, 64, 4096, Integer.MAX_VALUE}) {
+            assertEquals(n, org.kvsched.schemas.payload.SimulatedOutput.decode(org.kvsched.schemas.payload.SimulatedOutput.encode(n)));
+        }
+        assertEquals(-1, org.kvsched.schemas.payload.SimulatedOutput.decode(null));
+        assertEquals(-1, org.kvsched.schemas.payload.SimulatedOutput.decode(java.nio.ByteBuffer.wrap("{\"prompt\":1}".getBytes())));
     }
 }

@@ -21,7 +21,7 @@ import org.kvsched.core.sim.SimulationEngine;
 import org.kvsched.core.exec.UnitTimeModel;
 import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.policy.PolicyConfig;
 import org.kvsched.core.policy.hindsight.AreaLowerBound;
 import org.kvsched.core.policy.hindsight.HindsightProblem;
@@ -165,11 +165,11 @@ public final class McsfSyntheticExperiment implements Experiment {
                 rows.add(new long[] {0});
             }
         }
-        final List<Request> reqs = new ArrayList<>();
+        final List<WorkloadRequest> reqs = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             final int s = rng.nextInt(1, 6);
             final int o = rng.nextInt(1, Math.max(2, m - s));
-            reqs.add(new Request(i, rows.get(i)[0] * UnitTimeModel.UNIT_MICROS, s + 1, o));
+            reqs.add(new WorkloadRequest(i, rows.get(i)[0] * UnitTimeModel.UNIT_MICROS, s + 1, o));
         }
         final Workload w = new Workload("mcsf-synthetic", reqs);
         final SimulationSetup setup = new SimulationSetup(w, PolicyConfig.parse("mcsf"), ModelCatalog.byName("unit:kv=" + m),
@@ -196,10 +196,10 @@ public final class McsfSyntheticExperiment implements Experiment {
     }
 
     /** Total latency (slots) of a policy instance run through the scheduler with the unit model. */
-    private static long replay(final Policy policy, final List<Request> reqs, final int kv) {
+    private static long replay(final Policy policy, final List<WorkloadRequest> reqs, final int kv) {
         final MetricsCollector metrics = new MetricsCollector();
-        new SimulationEngine(1, i -> new Scheduler(0, policy, kv, 1, LengthPredictor.oracle(), metrics),
-                new PlanExecutor(UnitTimeModel.INSTANCE), Router.byName("round-robin"), ProgressListener.NONE).run(reqs);
+        new SimulationEngine(1, i -> new Scheduler(0, policy, kv, 1, metrics),
+                new PlanExecutor(UnitTimeModel.INSTANCE), Router.byName("round-robin"), ProgressListener.NONE).run(reqs, LengthPredictor.oracle());
         long total = 0;
         for (final RequestOutcome o : metrics.outcomes()) {
             if (!o.completed()) {

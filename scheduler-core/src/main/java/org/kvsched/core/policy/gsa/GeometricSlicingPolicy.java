@@ -112,6 +112,42 @@ public final class GeometricSlicingPolicy implements Policy {
         return mode.policyName;
     }
 
+    /** committed, latest (each: present, level, tau, lanes, t0, next slot) and the iteration of the latest decision. */
+    @Override
+    public long[] saveState() {
+        final long[] out = new long[13];
+        put(out, 0, committed);
+        put(out, 6, latest);
+        out[12] = latestIteration;
+        return out;
+    }
+
+    @Override
+    public void restoreState(final long[] state) {
+        if (state.length != 13) {
+            throw new IllegalArgumentException("policy " + name() + " saves 13 values, got " + state.length);
+        }
+        committed = take(state, 0);
+        latest = take(state, 6);
+        latestIteration = state[12];
+    }
+
+    private static void put(final long[] out, final int at, final Pipeline p) {
+        if (p != null) {
+            out[at] = 1;
+            out[at + 1] = p.level();
+            out[at + 2] = p.sps().tau();
+            out[at + 3] = p.sps().lanes();
+            out[at + 4] = p.sps().t0();
+            out[at + 5] = p.nextSlot();
+        }
+    }
+
+    private static Pipeline take(final long[] in, final int at) {
+        return in[at] == 0 ? null
+                : new Pipeline((int) in[at + 1], new StaggeredPipeline((int) in[at + 2], (int) in[at + 3], in[at + 4]), in[at + 5]);
+    }
+
     /** Waiting jobs by level, then (GBA) predicted length, then arrival: the head is the next to start. */
     @Override
     public Comparator<SeqView> waitingOrder() {

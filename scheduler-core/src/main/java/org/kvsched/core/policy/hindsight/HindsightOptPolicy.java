@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.policy.Decision;
 import org.kvsched.core.policy.DecisionBuilder;
 import org.kvsched.core.policy.Policy;
@@ -47,14 +47,14 @@ public final class HindsightOptPolicy implements Policy {
      * @param solution the solved schedule, start slots in {@code requests} order
      * @param slotUs   length of one slot, microseconds (1,000,000 with the unit model)
      */
-    public HindsightOptPolicy(final List<Request> requests, final HindsightSolution solution, final long slotUs) {
+    public HindsightOptPolicy(final List<WorkloadRequest> requests, final HindsightSolution solution, final long slotUs) {
         this.plannedSlot = new HashMap<>();
         this.trueOutput = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             plannedSlot.put(requests.get(i).id(), solution.starts()[i]);
             trueOutput.put(requests.get(i).id(), requests.get(i).outputTokens());
         }
-        this.arrivalsUs = requests.stream().mapToLong(Request::arrivalUs).sorted().toArray();
+        this.arrivalsUs = requests.stream().mapToLong(WorkloadRequest::arrivalUs).sorted().toArray();
         this.slotUs = slotUs;
         this.solution = solution;
         this.order = Comparator.<SeqView>comparingLong(this::planned).thenComparing(SeqView.FCFS);

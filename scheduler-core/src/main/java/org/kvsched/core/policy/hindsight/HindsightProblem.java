@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.policy.mcsf.FutureMemory;
 
 /**
@@ -53,10 +53,10 @@ public record HindsightProblem(List<Job> jobs, int capacityBlocks, int blockSize
      * Builds the problem from requests; arrival slot = ceil(arrival / slotUs) (a request arriving inside a
      * slot can start at the next boundary).
      */
-    public static HindsightProblem of(final List<Request> requests, final int capacityTokens, final int blockSize,
+    public static HindsightProblem of(final List<WorkloadRequest> requests, final int capacityTokens, final int blockSize,
                                       final long slotUs) {
         final List<Job> jobs = new ArrayList<>(requests.size());
-        for (final Request r : requests) {
+        for (final WorkloadRequest r : requests) {
             jobs.add(new Job(r.id(), (r.arrivalUs() + slotUs - 1) / slotUs, r.promptTokens(), r.outputTokens()));
         }
         return new HindsightProblem(jobs, capacityTokens / blockSize, blockSize);

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.workload.Workload;
 
 /**
@@ -62,7 +62,7 @@ public record NestedThresholds(List<Integer> boundaries, List<Integer> perStage,
      * @param maxSegments most segments, &gt;= 1
      */
     public static List<Integer> boundariesOf(final Workload workload, final int maxSegments) {
-        final int[] outputs = workload.requests().stream().mapToInt(Request::outputTokens).sorted().toArray();
+        final int[] outputs = workload.requests().stream().mapToInt(WorkloadRequest::outputTokens).sorted().toArray();
         final int[] distinct = Arrays.stream(outputs).distinct().toArray();
         final List<Integer> b = new ArrayList<>();
         if (distinct.length <= maxSegments) {
@@ -106,7 +106,7 @@ public record NestedThresholds(List<Integer> boundaries, List<Integer> perStage,
         final double[] promptMax = new double[segs];
         double promptSum = 0;
         final double perRequest = mix.allAtOnce() ? 1.0 : workload.meanRatePerSecond() / workload.size();
-        for (final Request r : workload.requests()) {
+        for (final WorkloadRequest r : workload.requests()) {
             promptSum += r.promptTokens();
             for (int k = 0; k < segs; k++) {
                 if (k == 0 || r.outputTokens() > boundaries.get(k - 1)) {

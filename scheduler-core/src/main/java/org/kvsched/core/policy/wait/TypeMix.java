@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.workload.Workload;
 
 /**
@@ -82,13 +82,13 @@ public record TypeMix(List<RequestType> types, boolean exact, boolean allAtOnce)
         if (maxTypes < 1) {
             throw new IllegalArgumentException("maxTypes must be >= 1, got " + maxTypes);
         }
-        final List<Request> reqs = workload.requests();
+        final List<WorkloadRequest> reqs = workload.requests();
         final double seconds = workload.durationUs() / 1e6;
         final boolean allAtOnce = !(seconds > 0);
         // Rate per request: (n - 1) gaps over the span, as Workload.meanRatePerSecond counts it.
         final double perRequest = allAtOnce ? 1.0 : workload.meanRatePerSecond() / reqs.size();
         final Map<Long, int[]> pairs = new HashMap<>();
-        for (final Request r : reqs) {
+        for (final WorkloadRequest r : reqs) {
             final long key = ((long) r.promptTokens() << 32) | r.outputTokens();
             pairs.computeIfAbsent(key, k -> new int[1])[0]++;
         }
@@ -103,7 +103,7 @@ public record TypeMix(List<RequestType> types, boolean exact, boolean allAtOnce)
             return new TypeMix(types, true, allAtOnce);
         }
         // Output-length buckets of equal counts.
-        final Request[] sorted = reqs.toArray(new Request[0]);
+        final WorkloadRequest[] sorted = reqs.toArray(new WorkloadRequest[0]);
         Arrays.sort(sorted, (a, b) -> a.outputTokens() != b.outputTokens()
                 ? Integer.compare(a.outputTokens(), b.outputTokens()) : Integer.compare(a.promptTokens(), b.promptTokens()));
         int start = 0;

@@ -30,13 +30,13 @@ class FcfsVllmPolicyTest {
         d.arrive(0, 40, 10);
         d.step();
         d.arrive(1, 30, 10).arrive(2, 30, 10);
-        // Request 0 decodes (1 token), then 1 gets 30, then 2 gets the remaining 33 of the budget minus ... 64-1-30 = 33 >= 30.
+        // WorkloadRequest 0 decodes (1 token), then 1 gets 30, then 2 gets the remaining 33 of the budget minus ... 64-1-30 = 33 >= 30.
         assertEquals(Map.of(0L, 1, 1L, 30, 2L, 30), d.step());
     }
 
     @Test
     void headOfLineBlockingStopsAdmissionAtTheFirstMisfit() {
-        // 6 blocks of 16 tokens. Request 0 holds 4 blocks; 1 needs 3 blocks and blocks 2 which would fit in 1.
+        // 6 blocks of 16 tokens. WorkloadRequest 0 holds 4 blocks; 1 needs 3 blocks and blocks 2 which would fit in 1.
         final ScenarioDriver d = new ScenarioDriver(new FcfsVllmPolicy(1000, 256), 96, 16);
         d.arrive(0, 60, 30);
         d.step();
@@ -67,7 +67,7 @@ class FcfsVllmPolicyTest {
         d.arrive(0, 8, 3).arrive(1, 8, 8);
         d.step();
         d.step(); // request 1 preempted with 1 generated token
-        // Request 0 finishes after its remaining decodes, freeing blocks; request 1 comes back first.
+        // WorkloadRequest 0 finishes after its remaining decodes, freeing blocks; request 1 comes back first.
         BatchPlan plan;
         do {
             plan = d.plan();

@@ -23,7 +23,7 @@ class SarathiPolicyTest {
 
     @Test
     void admitsOnlyWhenTheWholePromptFitsAboveTheWatermark() {
-        // 100 one-token blocks, watermark 1 block. Request 0 holds 60; a 45-token prompt needs 45 > 40 - 1.
+        // 100 one-token blocks, watermark 1 block. WorkloadRequest 0 holds 60; a 45-token prompt needs 45 > 40 - 1.
         final ScenarioDriver d = new ScenarioDriver(new SarathiPolicy(1000, 128, 0.01), 100, 1);
         d.arrive(0, 60, 20);
         d.step();
@@ -33,7 +33,7 @@ class SarathiPolicyTest {
 
     @Test
     void blocksPromisedToAPartialPrefillAreNotGivenAway() {
-        // 100 one-token blocks. Request 0's 90-token prompt is admitted with a chunk of 50 and keeps 40 reserved;
+        // 100 one-token blocks. WorkloadRequest 0's 90-token prompt is admitted with a chunk of 50 and keeps 40 reserved;
         // request 1 (20 tokens) must wait although 50 blocks are physically free.
         final ScenarioDriver d = new ScenarioDriver(new SarathiPolicy(50, 128, 0.0), 100, 1);
         d.arrive(0, 90, 5);

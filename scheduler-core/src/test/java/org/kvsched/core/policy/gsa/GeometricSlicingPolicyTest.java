@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.kvsched.core.exec.UnitTimeModel;
 import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEventKind;
 import org.kvsched.core.sim.SimulationHarness;
 
@@ -44,10 +44,10 @@ class GeometricSlicingPolicyTest {
 
     @Test
     void gbaPutsEachJobInItsLengthClassAndNeverKillsWithExactLengths() {
-        final List<Request> reqs = new ArrayList<>();
+        final List<WorkloadRequest> reqs = new ArrayList<>();
         final java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
         for (int i = 0; i < 120; i++) {
-            reqs.add(new Request(i, 0, 5, 1 + rng.nextInt(60)));
+            reqs.add(new WorkloadRequest(i, 0, 5, 1 + rng.nextInt(60)));
         }
         for (final String policy : List.of("gba", "gba-d")) {
             final SimulationHarness.Run run = SimulationHarness.run(policy, UnitTimeModel.INSTANCE, 200, 1, 1, "round-robin",

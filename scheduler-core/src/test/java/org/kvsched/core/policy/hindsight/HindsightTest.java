@@ -17,7 +17,7 @@ import org.kvsched.core.engine.StepSummary;
 import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.UnitTimeModel;
 import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.model.RequestEventKind;
 import org.kvsched.core.policy.Policy;
@@ -32,21 +32,21 @@ import org.kvsched.core.workload.Workload;
 class HindsightTest {
 
     /** Random tiny unit-model instance: integer arrivals, prompts 1-3, outputs that fit. */
-    private static List<Request> tiny(final SplittableRandom rng, final int n, final int kv, final boolean atZero) {
-        final List<Request> reqs = new ArrayList<>();
+    private static List<WorkloadRequest> tiny(final SplittableRandom rng, final int n, final int kv, final boolean atZero) {
+        final List<WorkloadRequest> reqs = new ArrayList<>();
         long t = 0;
         for (int i = 0; i < n; i++) {
             if (!atZero) {
                 t += rng.nextInt(0, 3);
             }
             final int prompt = rng.nextInt(1, 4);
-            reqs.add(new Request(i, t * UnitTimeModel.UNIT_MICROS, prompt, rng.nextInt(1, kv - prompt + 1)));
+            reqs.add(new WorkloadRequest(i, t * UnitTimeModel.UNIT_MICROS, prompt, rng.nextInt(1, kv - prompt + 1)));
         }
         return reqs;
     }
 
     /** Runs a policy through the mechanism with the unit model; returns total latency in slots (seconds). */
-    static long replay(final Policy policy, final List<Request> reqs, final int kv, final int blockSize) {
+    static long replay(final Policy policy, final List<WorkloadRequest> reqs, final int kv, final int blockSize) {
         final long[] total = {0};
         final SchedulerListener listener = new SchedulerListener() {
             @Override
@@ -64,8 +64,8 @@ class HindsightTest {
                 assertTrue(s.peakBlocks() <= s.capacityBlocks());
             }
         };
-        new SimulationEngine(1, i -> new Scheduler(0, policy, kv, blockSize, LengthPredictor.oracle(), listener),
-                new PlanExecutor(UnitTimeModel.INSTANCE), Router.byName("round-robin"), ProgressListener.NONE).run(reqs);
+        new SimulationEngine(1, i -> new Scheduler(0, policy, kv, blockSize, listener),
+                new PlanExecutor(UnitTimeModel.INSTANCE), Router.byName("round-robin"), ProgressListener.NONE).run(reqs, LengthPredictor.oracle());
         assertEquals(0, total[0] % UnitTimeModel.UNIT_MICROS);
         return total[0] / UnitTimeModel.UNIT_MICROS;
     }
@@ -76,7 +76,7 @@ class HindsightTest {
         int strict = 0;
         for (int trial = 0; trial < 60; trial++) {
             final int kv = rng.nextInt(8, 16);
-            final List<Request> reqs = tiny(rng, rng.nextInt(2, 7), kv, trial % 2 == 0);
+            final List<WorkloadRequest> reqs = tiny(rng, rng.nextInt(2, 7), kv, trial % 2 == 0);
             final HindsightProblem p = HindsightProblem.of(reqs, kv, 1, UnitTimeModel.UNIT_MICROS);
             final long[] greedy = p.greedyStarts(true);
             final long greedyValue = p.totalLatency(greedy);
@@ -109,7 +109,7 @@ class HindsightTest {
         int optimal = 0;
         for (int trial = 0; trial < 40; trial++) {
             final int kv = rng.nextInt(8, 16);
-            final List<Request> reqs = tiny(rng, rng.nextInt(3, 8), kv, trial % 2 == 0);
+            final List<WorkloadRequest> reqs = tiny(rng, rng.nextInt(3, 8), kv, trial % 2 == 0);
             final HindsightProblem p = HindsightProblem.of(reqs, kv, 1, UnitTimeModel.UNIT_MICROS);
             final HindsightSolution ls = new LocalSearchSolver(1, 3000).solve(p, 0, null);
             assertEquals(ls.totalLatency(), p.totalLatency(ls.starts()));
@@ -128,7 +128,7 @@ class HindsightTest {
         final SplittableRandom rng = new SplittableRandom(9);
         for (int trial = 0; trial < 20; trial++) {
             final int kv = 16;
-            final List<Request> reqs = tiny(rng, 5, kv, true);
+            final List<WorkloadRequest> reqs = tiny(rng, 5, kv, true);
             final HindsightProblem p = HindsightProblem.of(reqs, kv, 4, UnitTimeModel.UNIT_MICROS);
             final HindsightSolution opt = new ExhaustiveSolver().solve(p, 10, null);
             assertEquals(p.totalLatency(p.greedyStarts(true)), replay(new McsfPolicy("mcsf", true, 0, kv), reqs, kv, 4));
@@ -148,7 +148,7 @@ class HindsightTest {
     @Test
     void theRegisteredPolicyNeedsTheWorkloadAndTheUnitModel() {
         final var unit = ModelCatalog.byName("unit:kv=12");
-        final List<Request> reqs = tiny(new SplittableRandom(1), 4, 12, true);
+        final List<WorkloadRequest> reqs = tiny(new SplittableRandom(1), 4, 12, true);
         assertThrows(IllegalArgumentException.class, () -> PolicyKind.HINDSIGHT_OPT.create(Map.of(),
                 new PolicyContext(unit.timeModel(), 12, 1, 0)));
         final var big = ModelCatalog.byName("llama2-7b-a100");

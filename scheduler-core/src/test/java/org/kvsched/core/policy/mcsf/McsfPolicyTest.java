@@ -15,7 +15,7 @@ import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.model.RequestEventKind;
 import org.kvsched.core.sim.SimulationHarness;
@@ -102,7 +102,7 @@ class McsfPolicyTest {
         // Every prediction says 2 tokens; truths are longer. Capacity 12, block 1.
         final LengthPredictor two = new LengthPredictor() {
             @Override
-            public int predict(final Request r) {
+            public int predict(final WorkloadRequest r) {
                 return 2;
             }
 
@@ -139,7 +139,7 @@ class McsfPolicyTest {
     void survivesImperfectPredictions(final String policy, final String predictor, final String model) {
         final ModelProfile m = ModelCatalog.byName(model);
         final boolean unit = model.startsWith("unit");
-        final List<Request> reqs = SimulationHarness.randomRequests(11, 150, unit ? 300_000 : 30_000,
+        final List<WorkloadRequest> reqs = SimulationHarness.randomRequests(11, 150, unit ? 300_000 : 30_000,
                 unit ? 8 : 1500, unit ? 40 : 500);
         final LengthPredictor p = LengthPredictor.parse(predictor, 3);
         final SimulationHarness.Run batched = SimulationHarness.run(policy, m.timeModel(), m.kvCapacityTokens(),

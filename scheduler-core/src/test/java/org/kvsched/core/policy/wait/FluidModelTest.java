@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.kvsched.core.exec.LinearKvModel;
 import org.kvsched.core.exec.LinearSurrogateModel;
 import org.kvsched.core.exec.UnitTimeModel;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.workload.Workload;
 
 /** The fluid model of arXiv 2504.11320 section 2 against values computed by hand. */
@@ -98,8 +98,8 @@ class FluidModelTest {
     @Test
     void typeMixFromAWorkloadUsesExactPairsOrOutputBuckets() {
         // 3 requests of 512x20 and 1 of 512x50 over 3 s: rates 3/4 * 1 and 1/4 * 1 req/s ((n - 1) / span = 1).
-        final List<Request> reqs = List.of(new Request(0, 0, 512, 20), new Request(1, 1_000_000, 512, 50),
-                new Request(2, 2_000_000, 512, 20), new Request(3, 3_000_000, 512, 20));
+        final List<WorkloadRequest> reqs = List.of(new WorkloadRequest(0, 0, 512, 20), new WorkloadRequest(1, 1_000_000, 512, 50),
+                new WorkloadRequest(2, 2_000_000, 512, 20), new WorkloadRequest(3, 3_000_000, 512, 20));
         final TypeMix mix = TypeMix.fromWorkload(new Workload("w", reqs), 8);
         assertTrue(mix.exact());
         assertEquals(2, mix.size());
@@ -112,9 +112,9 @@ class FluidModelTest {
         assertEquals(1, mix.typeOf(512, -1), "unknown length: the longest type");
 
         // Many distinct pairs: output buckets of equal counts whose mass is the exact mean.
-        final List<Request> many = new ArrayList<>();
+        final List<WorkloadRequest> many = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            many.add(new Request(i, i * 100_000L, 10 + i, 1 + i));
+            many.add(new WorkloadRequest(i, i * 100_000L, 10 + i, 1 + i));
         }
         final TypeMix buckets = TypeMix.fromWorkload(new Workload("m", many), 4);
         assertFalse(buckets.exact());
@@ -124,7 +124,7 @@ class FluidModelTest {
         for (final RequestType t : buckets.types()) {
             s += t.ratePerSecond() * t.kvMass();
         }
-        for (final Request r : many) {
+        for (final WorkloadRequest r : many) {
             exact += RequestType.kvMass(r.promptTokens(), r.outputTokens());
         }
         assertEquals(exact * (99 / 9.9) / 100, s, 1e-6, "S is exact whatever the grouping");
@@ -171,9 +171,9 @@ class FluidModelTest {
         assertTrue(Double.isInfinite(NestedThresholds.theta(1.0, 0.3)));
         assertEquals(0, NestedThresholds.theta(0.2, 0.3));
         // W3: 0.7 p512d20 + 0.3 p512d50 -> boundaries at 20 and 50, q_2 = 0.3 + 0.05.
-        final List<Request> reqs = new ArrayList<>();
+        final List<WorkloadRequest> reqs = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            reqs.add(new Request(i, i * 50_000L, 512, i % 10 < 7 ? 20 : 50));
+            reqs.add(new WorkloadRequest(i, i * 50_000L, 512, i % 10 < 7 ? 20 : 50));
         }
         final Workload w = new Workload("w3", reqs);
         assertEquals(List.of(20, 50), NestedThresholds.boundariesOf(w, 4));

@@ -19,7 +19,7 @@ class NestedWaitPolicyTest {
         assertEquals(Map.of(0L, 4, 1L, 4), s.step());
         assertEquals(Map.of(0L, 1, 1L, 1), s.step());
         assertEquals(1, s.count(RequestEventKind.COMPLETED), "request 0 ended inside segment 1");
-        // Request 1 survived boundary 2: alone at the boundary queue of segment 2, it waits (KV resident).
+        // WorkloadRequest 1 survived boundary 2: alone at the boundary queue of segment 2, it waits (KV resident).
         assertEquals(Map.of(), s.step());
         s.arrive(2, 4, 6).arrive(3, 4, 6);
         assertEquals(Map.of(2L, 4, 3L, 4), s.step());

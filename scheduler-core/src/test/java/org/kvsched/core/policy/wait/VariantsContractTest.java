@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.model.LengthPredictor;
-import org.kvsched.core.model.Request;
+import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.sim.SimulationHarness;
 
@@ -28,7 +28,7 @@ class VariantsContractTest {
         for (final String model : List.of("llama2-7b-a100:kv=8192", "unit:kv=64")) {
             final ModelProfile m = ModelCatalog.byName(model);
             final boolean unit = model.startsWith("unit");
-            final List<Request> reqs = SimulationHarness.randomRequests(11, 150, unit ? 300_000 : 30_000, unit ? 8 : 1500, unit ? 40 : 500);
+            final List<WorkloadRequest> reqs = SimulationHarness.randomRequests(11, 150, unit ? 300_000 : 30_000, unit ? 8 : 1500, unit ? 40 : 500);
             final SimulationHarness.Run a = SimulationHarness.run(spec, m.timeModel(), m.kvCapacityTokens(), m.blockSize(), 1,
                     "round-robin", LengthPredictor.oracle(), reqs);
             final SimulationHarness.Run b = SimulationHarness.run(spec + "!", m.timeModel(), m.kvCapacityTokens(), m.blockSize(), 1,
