@@ -14,6 +14,7 @@ import org.kvsched.core.metrics.RunResult;
 import org.kvsched.core.policy.PolicyConfig;
 import org.kvsched.core.policy.PolicyContext;
 import org.kvsched.core.policy.PolicyKind;
+import org.kvsched.core.sim.PolicySwap;
 import org.kvsched.core.sim.Simulation;
 import org.kvsched.core.sim.SimulationSetup;
 import org.kvsched.core.workload.Workload;
@@ -76,6 +77,12 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Extra service configuration, repeatable: e.g. commit.interval.ms=5, processing.guarantee=at_least_once, kafka.linger.ms=1.")
     Map<String, String> extraConfig = new LinkedHashMap<>();
 
+    @Option(names = "--swap-policy-at", paramLabel = "P%:POLICY",
+            description = "Policy swap by redeploy: stop the scheduler app once P% (or N) of the requests have arrived and start it "
+                    + "with POLICY on the same state; running requests keep their KV and progress. With --verify the in-memory "
+                    + "engine switches at the same point.")
+    String swapPolicyAt;
+
     @Option(names = "--probe", description = "Measure the transport's round-trip latency first and report how close the replay runs to it.")
     boolean probe;
 
@@ -98,28 +105,39 @@ final class ReplayCommand implements Callable<Integer> {
         final Workload w = workload.load(workload.rateScale, deployment.seed);
         // Fail on a bad policy before starting anything (with the workload, as simulate builds it).
         PolicyKind.create(config, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed, w));
+        final PolicySwap swap = swapPolicyAt == null ? null : PolicySwap.parse(swapPolicyAt, w.size());
+        if (swap != null) {
+            PolicyKind.create(swap.next(), new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed, w));
+        }
         final String prefix = topicPrefix != null ? topicPrefix
                 : bootstrapServers == null ? "" : "replay-" + Long.toString(System.currentTimeMillis(), 36) + ".";
         final ReplayRun.Spec spec = new ReplayRun.Spec(w, config, deployment.model, deployment.kvCapacity, deployment.predictor,
                 deployment.seed, deployment.replicas, workers > 0 ? workers : deployment.replicas, speed, bootstrapServers, prefix,
-                schemaRegistryUrl, probe, extraConfig, System.err);
+                schemaRegistryUrl, probe, extraConfig, System.err, swap);
         System.out.printf(Locale.ROOT, "kvsched replay: %s, %d requests (%s), model %s (KV %,d tokens/replica), %d replica(s), predictor %s, %s%n",
                 config.toSpec(), w.requests().size(), w.name(), model.name(), model.kvCapacityTokens(), deployment.replicas,
                 deployment.lengthPredictor().spec(), bootstrapServers == null ? "embedded Kafka broker" : "Kafka at " + bootstrapServers);
         final ReplayRun.Outcome outcome = ReplayRun.run(spec);
         final RunResult r = outcome.run();
-        final RunResult result = new RunResult(r.label(), r.model(), workload.rateScale, r.summary(), r.outcomes(), r.kvSamples(), r.wallSeconds());
+        final String label = swap == null ? r.label() : config.toSpec() + " -> " + swap.next().toSpec() + " after " + swap.afterRequests();
+        final RunResult result = new RunResult(label, r.model(), workload.rateScale, r.summary(), r.outcomes(), r.kvSamples(), r.wallSeconds());
         SummaryTable.print(System.out, List.of(result));
         System.out.printf(Locale.ROOT, "kafka: %,d round trips, %,.0f events/s, %.1f s wall (%.1f s start-up before it)%s%s%n",
                 outcome.roundTrips(), outcome.eventsPerS(), r.wallSeconds(), outcome.startupS(),
                 outcome.errors().isEmpty() ? "" : ", " + outcome.errors().size() + " records to errors",
                 outcome.probe() == null ? "" : String.format(Locale.ROOT, "; transport round trip p50 %.2f ms, wall / (round trips x p50) = %.2f",
                         outcome.probe().p50Ms(), r.wallSeconds() / (outcome.roundTrips() * outcome.probe().p50Ms() / 1000.0)));
+        if (outcome.swap() != null) {
+            System.out.printf(Locale.ROOT, "swap: %s -> %s after %d of %d requests (from %.3f s of the trace on replica 0); "
+                            + "scheduler down and back in %.1f s, %d log entries re-applied%n",
+                    config.toSpec(), swap.next().toSpec(), swap.afterRequests(), w.size(), outcome.swap().swapTimesUs()[0] / 1e6,
+                    outcome.swap().stopS(), outcome.swap().restoredEntries());
+        }
         int status = 0;
         Verification.Result check = null;
         if (verify) {
             final Simulation.Outcome sim = Simulation.run(new SimulationSetup(w, config, model, deployment.lengthPredictor(),
-                    deployment.replicas, deployment.routing, deployment.seed), (d, t, v) -> { });
+                    deployment.replicas, deployment.routing, deployment.seed), (d, t, v) -> { }, swap);
             check = Verification.compare(sim.result().outcomes(), r.outcomes());
             System.out.println(check.message());
             status = check.identical() ? 0 : 1;
@@ -139,6 +157,20 @@ final class ReplayCommand implements Callable<Integer> {
             }
             if (check != null) {
                 extra.put("identical_requests", check.identicalCount());
+            }
+            if (outcome.swap() != null) {
+                final Map<String, Object> sw = new LinkedHashMap<>();
+                sw.put("policy_before", config.toSpec());
+                sw.put("policy_after", swap.next().toSpec());
+                sw.put("after_requests", (long) swap.afterRequests());
+                final List<Object> times = new java.util.ArrayList<>();
+                for (final long t : outcome.swap().swapTimesUs()) {
+                    times.add(t == Long.MIN_VALUE ? 0.0 : t / 1e6);
+                }
+                sw.put("swap_time_s_per_replica", times);
+                sw.put("restart_s", outcome.swap().stopS());
+                sw.put("restored_log_entries", outcome.swap().restoredEntries());
+                extra.put("policy_swap", sw);
             }
             RunOutputs.writeJson(json, org.kvsched.core.report.JsonWriter.write(RunOutputs.runObject(result, extra)));
         }

@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import org.kvsched.core.workload.ArrivalProcess;
+import org.kvsched.core.workload.EosModel;
 import org.kvsched.core.workload.Workload;
 import org.kvsched.core.workload.WorkloadOptions;
 import org.kvsched.core.workload.Workloads;
@@ -45,6 +46,12 @@ public final class WorkloadArgs {
             description = "Arrival process for a length-only trace: poisson:RATE, gamma:RATE:CV, static (default poisson:1).")
     String arrival;
 
+    @Option(names = "--eos", paramLabel = "SPEC",
+            description = "Requests end before their cap, as with a real model's end-of-sequence token: each true output length "
+                    + "is drawn from SPEC (fixed:N, uniform:LO:HI, lognormal:MEDIAN:SIGMA:MIN:MAX) and capped at the trace's "
+                    + "output length, which stays the request's max_tokens. Default: none (true length = trace length).")
+    String eos;
+
     /** Options of the workload with the given rate scale. */
     WorkloadOptions options(final double scale) {
         if (!(scale > 0)) {
@@ -71,8 +78,20 @@ public final class WorkloadArgs {
         return o;
     }
 
-    /** Loads the workload at the given rate scale. */
+    /** Loads the workload at the given rate scale (with the EOS model applied when {@code --eos} is given). */
     Workload load(final double scale, final long seed) {
+        final Workload w = loadCapped(scale, seed);
+        if (eos == null) {
+            return w;
+        }
+        try {
+            return EosModel.parse(eos, seed).apply(w);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("--eos: " + e.getMessage(), e);
+        }
+    }
+
+    private Workload loadCapped(final double scale, final long seed) {
         final WorkloadOptions o = options(scale);
         if (trace == null) {
             return workload.equals("default") ? Workloads.defaultWorkload(o, seed) : Workloads.generate(workload, o, seed);

@@ -50,6 +50,15 @@ public final class ArrivalPublisher {
      * @return records sent per replica (markers excluded)
      */
     public long[] publish(final List<WorkloadRequest> requests, final int replicas, final double speed, final BooleanSupplier running) {
+        return publish(requests, replicas, speed, running, k -> { });
+    }
+
+    /**
+     * As {@link #publish(List, int, double, BooleanSupplier)}, calling {@code beforeRequest} with k before
+     * request k is sent (it may block: a replay pauses the arrivals there, with everything before flushed).
+     */
+    public long[] publish(final List<WorkloadRequest> requests, final int replicas, final double speed, final BooleanSupplier running,
+                          final java.util.function.IntConsumer beforeRequest) {
         if (replicas < 1) {
             throw new IllegalArgumentException("replicas must be >= 1, got " + replicas);
         }
@@ -59,6 +68,7 @@ public final class ArrivalPublisher {
         for (int k = 0; k < requests.size() && running.getAsBoolean(); k++) {
             final WorkloadRequest r = requests.get(k);
             final int replica = k % replicas;
+            beforeRequest.accept(k);
             if (speed > 0) {
                 final long dueNanos = start + (long) (r.arrivalUs() * 1000.0 / speed);
                 final long wait = dueNanos - System.nanoTime();

@@ -47,6 +47,36 @@ public final class ArrivalsProducerApp implements Service {
     private volatile long[] sent;
     private Thread thread;
 
+    private volatile int pauseBefore = -1;
+    private final java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+
+    /**
+     * In-process control (a replay that swaps policies): stop before sending request {@code k}, with every
+     * earlier one flushed, until {@link #resume()}. Call before {@link #start()}.
+     */
+    public void pauseBefore(final int k) {
+        this.pauseBefore = k;
+    }
+
+    /** Waits until the producer has paused (see {@link #pauseBefore}); false on timeout. */
+    public boolean awaitPaused(final java.time.Duration timeout) throws InterruptedException {
+        return paused.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Lets a paused producer go on. */
+    public void resume() {
+        resume.countDown();
+    }
+
+    private static void awaitQuietly(final java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** A producer of the workload the configuration names. */
     public ArrivalsProducerApp(final ServiceConfig config) {
         this(config, loadWorkload(config));
@@ -121,7 +151,13 @@ public final class ArrivalsProducerApp implements Service {
             try (KafkaProducer<Integer, byte[]> producer = new KafkaProducer<>(pp, new IntegerSerializer(), new ByteArraySerializer())) {
                 sent = new ArrivalPublisher(producer, AvroSerdes.fromConfig(config.asMap()).serde(ArrivalEvent.class).serializer(), topic,
                         predictor)
-                        .publish(workload.requests(), replicas, speed, running::get);
+                        .publish(workload.requests(), replicas, speed, running::get, k -> {
+                            if (k == pauseBefore) {
+                                producer.flush();
+                                paused.countDown();
+                                awaitQuietly(resume);
+                            }
+                        });
             } catch (final RuntimeException e) {
                 failure.compareAndSet(null, e);
             }
@@ -154,6 +190,7 @@ public final class ArrivalsProducerApp implements Service {
     @Override
     public synchronized void close() {
         running.set(false);
+        resume.countDown();
         if (thread != null) {
             try {
                 thread.join(30_000);

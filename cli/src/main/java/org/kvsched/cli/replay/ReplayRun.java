@@ -21,6 +21,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.kvsched.arrivals.app.ArrivalsProducerApp;
 import org.kvsched.core.metrics.RunResult;
 import org.kvsched.core.policy.PolicyConfig;
+import org.kvsched.core.sim.PolicySwap;
 import org.kvsched.core.workload.Workload;
 import org.kvsched.metrics.app.MetricsSinkApp;
 import org.kvsched.schemas.service.Service;
@@ -57,10 +58,31 @@ public final class ReplayRun {
      * @param probe             measure the transport's round-trip latency first
      * @param extraConfig       further service configuration keys (e.g. {@code commit.interval.ms}, {@code kafka.*}), winning over the above
      * @param log               progress and status lines
+     * @param swap              a policy swap by redeploy part-way, or null
      */
     public record Spec(Workload workload, PolicyConfig policy, String model, int kvCapacity, String predictor, long seed,
                        int replicas, int workers, double speed, String bootstrapServers, String topicPrefix,
-                       String schemaRegistryUrl, boolean probe, Map<String, String> extraConfig, PrintStream log) {
+                       String schemaRegistryUrl, boolean probe, Map<String, String> extraConfig, PrintStream log, PolicySwap swap) {
+
+        /** The same replay without a swap. */
+        public Spec(final Workload workload, final PolicyConfig policy, final String model, final int kvCapacity, final String predictor,
+                    final long seed, final int replicas, final int workers, final double speed, final String bootstrapServers,
+                    final String topicPrefix, final String schemaRegistryUrl, final boolean probe, final Map<String, String> extraConfig,
+                    final PrintStream log) {
+            this(workload, policy, model, kvCapacity, predictor, seed, replicas, workers, speed, bootstrapServers, topicPrefix,
+                    schemaRegistryUrl, probe, extraConfig, log, null);
+        }
+    }
+
+    /**
+     * What a policy swap did.
+     *
+     * @param afterRequests requests the old scheduler had received
+     * @param swapTimesUs   per replica, the time from which the new policy decides, microseconds
+     * @param stopS         seconds from the stop of the old scheduler app to the new one running
+     * @param restoredEntries replica-log entries the new app re-applied
+     */
+    public record SwapReport(int afterRequests, long[] swapTimesUs, double stopS, long restoredEntries) {
     }
 
     /**
@@ -74,7 +96,7 @@ public final class ReplayRun {
      * @param startupS     seconds spent starting the broker and services before the first arrival
      */
     public record Outcome(RunResult run, List<String> errors, long roundTrips, double eventsPerS, RoundTripProbe.Latency probe,
-                          double startupS) {
+                          double startupS, SwapReport swap) {
     }
 
     private ReplayRun() {
@@ -125,7 +147,8 @@ public final class ReplayRun {
                         probe.p50Ms(), probe.p99Ms(), probe.samples());
             }
             final ServiceConfig base = ServiceConfig.of(serviceConfig(spec, bootstrap, stateDir));
-            final SchedulerApp scheduler = new SchedulerApp(SchedulerSettings.fromConfig(base, spec.workload()));
+            final SchedulerSettings settings = SchedulerSettings.fromConfig(base, spec.workload());
+            SchedulerApp scheduler = new SchedulerApp(settings);
             services.add(scheduler);
             scheduler.start();
             final int workers = Math.max(1, Math.min(spec.workers(), spec.replicas()));
@@ -144,7 +167,20 @@ public final class ReplayRun {
             services.add(producer);
             final double startup = (System.nanoTime() - t0) / 1e9;
             final long start = System.nanoTime();
-            producer.start();
+            SwapReport swapped = null;
+            if (spec.swap() != null) {
+                producer.pauseBefore(spec.swap().afterRequests());
+                producer.start();
+                final int index = services.indexOf(scheduler);
+                final long s0 = System.nanoTime();
+                scheduler = swap(spec, settings, scheduler, producer);
+                services.set(index, scheduler);
+                swapped = new SwapReport(spec.swap().afterRequests(), spec.swap().swapTimes(spec.workload().requests(), spec.replicas()),
+                        (System.nanoTime() - s0) / 1e9, scheduler.restoredEntries());
+                producer.resume();
+            } else {
+                producer.start();
+            }
             while (!sink.awaitDone(200)) {
                 for (final Service s : services) {
                     if (s.failure() != null) {
@@ -157,7 +193,7 @@ public final class ReplayRun {
             final RunResult run = new RunResult(r.run().label(), r.run().model(), spec.workload().size() == 0 ? 1.0 : r.run().rateScale(),
                     r.run().summary(), r.run().outcomes(), r.run().kvSamples(), wall);
             final long roundTrips = r.run().summary().plans();
-            return new Outcome(run, r.errors(), roundTrips, (spec.workload().size() + roundTrips) / wall, probe, startup);
+            return new Outcome(run, r.errors(), roundTrips, (spec.workload().size() + roundTrips) / wall, probe, startup, swapped);
         } finally {
             for (int i = services.size() - 1; i >= 0; i--) {
                 services.get(i).close();
@@ -167,6 +203,42 @@ public final class ReplayRun {
             }
             deleteRecursively(stateDir);
         }
+    }
+
+    /**
+     * The swap: waits until the producer has sent the first requests and the scheduler has made every
+     * decision they allow, stops the scheduler app, and starts it again on the same state with the next
+     * policy. Its replica log carries the exact running state across (no request restarts).
+     */
+    private static SchedulerApp swap(final Spec spec, final SchedulerSettings settings, final SchedulerApp old,
+                                     final ArrivalsProducerApp producer) throws InterruptedException {
+        if (!producer.awaitPaused(Duration.ofMinutes(5))) {
+            throw new IllegalStateException("the arrivals producer did not reach the swap point");
+        }
+        final long[] sent = new long[spec.replicas()];
+        for (int k = 0; k < spec.swap().afterRequests(); k++) {
+            sent[k % spec.replicas()]++;
+        }
+        final long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (!old.caughtUp(sent)) {
+            if (old.failure() != null) {
+                throw new IllegalStateException("scheduler-stream failed before the swap: " + old.failure(), old.failure());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("scheduler-stream did not catch up with the first " + spec.swap().afterRequests()
+                        + " requests before the swap");
+            }
+            Thread.sleep(5);
+        }
+        old.close();
+        spec.log().printf("replay: scheduler-stream stopped after %d requests (policy %s); starting it with %s on the same state%n",
+                spec.swap().afterRequests(), spec.policy().toSpec(), spec.swap().next().toSpec());
+        final SchedulerApp next = new SchedulerApp(settings.withPolicy(spec.swap().next()));
+        next.start();
+        if (!next.awaitRunning(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("scheduler-stream with " + spec.swap().next().toSpec() + " did not reach RUNNING: " + next.failure());
+        }
+        return next;
     }
 
     /**

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.kvsched.arrivals.app.ArrivalsProducerApp;
 import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
@@ -27,6 +27,7 @@ import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.policy.PolicyConfig;
 import org.kvsched.core.policy.PolicyKind;
+import org.kvsched.core.sim.PolicySwap;
 import org.kvsched.core.sim.Simulation;
 import org.kvsched.core.sim.SimulationSetup;
 import org.kvsched.core.testing.SharedData;
@@ -81,15 +82,16 @@ class ReplayPipelineIT {
                 (d, t, v) -> { }).result().outcomes();
     }
 
-    /** Every online policy; hindsight-opt is offline (solved from the whole workload in advance). */
-    static java.util.stream.Stream<PolicyKind> onlinePolicies() {
-        return java.util.Arrays.stream(PolicyKind.values()).filter(k -> !k.offline());
-    }
-
+    /**
+     * Three policies prove the transport on a real broker: a baseline, a predictor-driven one and a stateful
+     * one (GSA keeps pipeline state across decisions). Every online policy goes through the same processor in
+     * SchedulerTopologyTest (TopologyTestDriver), which checks all of them against the in-memory engine.
+     */
     @ParameterizedTest
-    @MethodSource("onlinePolicies")
+    @ValueSource(strings = {"fcfs-vllm", "mcsf", "gsa"})
     @Timeout(120)
-    void everyPolicyIsIdenticalToTheInMemoryEngine(final PolicyKind kind) throws Exception {
+    void policiesAreIdenticalToTheInMemoryEngine(final String name) throws Exception {
+        final PolicyKind kind = PolicyKind.byName(name);
         final PolicyConfig policy = PolicyConfig.parse(kind.policyName());
         final ReplayRun.Outcome out = ReplayRun.run(spec(trace, policy, 2, "it-" + kind.policyName() + "."));
         final Verification.Result check = Verification.compare(inMemory(trace, policy, 2), out.run().outcomes());
@@ -97,6 +99,42 @@ class ReplayPipelineIT {
         assertEquals(trace.size(), check.identicalCount());
         assertTrue(out.roundTrips() > 0);
         assertTrue(out.errors().isEmpty(), out.errors().toString());
+    }
+
+    /**
+     * A policy swap by redeploy on a real broker: the scheduler app stops once half the requests have
+     * arrived and starts again with another policy on the same state (snapshots every 20 inputs, so the
+     * restore starts from one). Every request completes, per-request times equal the in-memory engine
+     * switching at the same point, and requests done before the swap have their uninterrupted times.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fcfs-vllm>sarathi", "mcsf>wait"})
+    @Timeout(180)
+    void aPolicySwapKeepsTheExactStateAndMatchesTheInMemorySwitch(final String pair) throws Exception {
+        final PolicyConfig from = PolicyConfig.parse(pair.split(">")[0]);
+        final PolicyConfig to = PolicyConfig.parse(pair.split(">")[1]);
+        final PolicySwap swap = PolicySwap.parse("50%:" + to.toSpec(), trace.size());
+        final ReplayRun.Spec base = spec(trace, from, 2, "it-swap-" + from.kind() + ".");
+        final ReplayRun.Spec spec = new ReplayRun.Spec(base.workload(), from, MODEL, KV, "oracle", 1L, 2, 2, 0, broker.bootstrapServers(),
+                base.topicPrefix(), null, false, Map.of("snapshot.every", "20"), base.log(), swap);
+        final ReplayRun.Outcome out = ReplayRun.run(spec);
+        final ModelProfile model = ModelCatalog.byName(MODEL).withKvCapacityTokens(KV);
+        final List<RequestOutcome> expected = Simulation.run(new SimulationSetup(trace, from, model, LengthPredictor.oracle(), 2,
+                "round-robin", 1L), (d, t, v) -> { }, swap).result().outcomes();
+        final Verification.Result check = Verification.compare(expected, out.run().outcomes());
+        assertTrue(check.identical(), check.message());
+        assertEquals(trace.size(), out.run().summary().completed());
+        assertTrue(out.swap().restoredEntries() > 0 && out.swap().restoredEntries() <= 2 * (1 + 20 * 10),
+                "the restore starts from the latest snapshot of each replica: " + out.swap().restoredEntries() + " entries");
+        final List<RequestOutcome> plain = inMemory(trace, from, 2);
+        long before = 0;
+        for (final RequestOutcome o : out.run().outcomes()) {
+            if (o.completed() && o.completionUs() < out.swap().swapTimesUs()[o.replicaId()]) {
+                assertEquals(plain.get((int) o.requestId()), o, "finished before the swap: request " + o.requestId());
+                before++;
+            }
+        }
+        assertTrue(before > 10, "some requests finished before the swap: " + before);
     }
 
     @Test
@@ -154,6 +192,7 @@ class ReplayPipelineIT {
             first.start();
             assertTrue(sink.awaitDone(150_000), "the run did not finish after the restart: " + first.failure());
             assertTrue(first.restoredRecords() > 0, "the restarted scheduler restored nothing from its changelog");
+            assertTrue(first.restoredEntries() > 0, "the restarted scheduler re-applied nothing from its replica log");
         } finally {
             producer.close();
             first.close();

@@ -23,11 +23,23 @@ public final class Simulation {
 
     /** Runs the setup to the end. Fails fast (before any work) on a bad policy configuration. */
     public static Outcome run(final SimulationSetup setup, final ProgressListener progress) {
+        return run(setup, progress, null);
+    }
+
+    /**
+     * Runs the setup to the end, swapping the policy as {@code swap} says (null: no swap). Round-robin
+     * routing only when swapping, as a replay routes.
+     */
+    public static Outcome run(final SimulationSetup setup, final ProgressListener progress, final PolicySwap swap) {
         final MetricsCollector metrics = new MetricsCollector();
         // Building the spec validates the policy, so a configuration error surfaces before the run starts.
         final ReplicaSpec spec = setup.replicaSpec();
         final SimulationEngine engine = new SimulationEngine(setup.replicas(), i -> spec.newScheduler(i, metrics),
                 new PlanExecutor(setup.model().timeModel()), Router.byName(setup.routing()), progress);
+        if (swap != null) {
+            final ReplicaSpec next = spec.withPolicy(swap.next());
+            engine.swapPolicyAt(swap.swapTimes(setup.workload().requests(), setup.replicas()), i -> next.newPolicy());
+        }
         final EngineStats stats = engine.run(setup.workload().requests(), setup.predictor());
         final Summary summary = metrics.summary(setup.replicas(), setup.model().kvCapacityTokens());
         return new Outcome(new RunResult(setup.policy().toSpec(), setup.model().name(), 1.0, summary, metrics.outcomes(),

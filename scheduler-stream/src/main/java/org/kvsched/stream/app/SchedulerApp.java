@@ -12,6 +12,7 @@ import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.schemas.service.Service;
 import org.kvsched.schemas.service.ServiceMain;
 import org.kvsched.stream.config.SchedulerSettings;
+import org.kvsched.stream.processor.ReplicaStatus;
 import org.kvsched.stream.topology.SchedulerTopology;
 
 /**
@@ -25,6 +26,9 @@ public final class SchedulerApp implements Service {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
     private KafkaStreams streams;
+    private final java.util.concurrent.atomic.AtomicLong restoredEntries = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong rebuildNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<Integer, long[]> status = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SchedulerApp(final SchedulerSettings settings) {
         this.settings = settings;
@@ -33,7 +37,18 @@ public final class SchedulerApp implements Service {
     /** The topology this service runs (for logs and docs). */
     public Topology topology() {
         return SchedulerTopology.build(settings.topics(), AvroSerdes.fromConfig(settings.config().asMap()), settings.replicaSpec(),
-                settings.snapshotEvery());
+                settings.snapshotEvery(), new ReplicaStatus() {
+                    @Override
+                    public void update(final int replica, final long arrivals, final boolean inFlight) {
+                        status.put(replica, new long[] {arrivals, inFlight ? 1 : 0});
+                    }
+
+                    @Override
+                    public void restored(final int replica, final long entries, final long nanos) {
+                        restoredEntries.addAndGet(entries);
+                        rebuildNanos.accumulateAndGet(nanos, Math::max);
+                    }
+                });
     }
 
     @Override
@@ -66,6 +81,31 @@ public final class SchedulerApp implements Service {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.start();
+    }
+
+    /**
+     * True when, for every replica r, this instance has processed {@code sent[r]} arrival records and no plan
+     * of r awaits its report: the scheduler has made every decision its inputs allow (it is blocked on the
+     * next arrival). For an in-process replay that swaps policies.
+     */
+    public boolean caughtUp(final long[] sent) {
+        for (int r = 0; r < sent.length; r++) {
+            final long[] s = status.get(r);
+            if (sent[r] > 0 && (s == null || s[0] < sent[r] || s[1] != 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Replica-log entries re-applied by the processors when their tasks started (0 on a fresh start). */
+    public long restoredEntries() {
+        return restoredEntries.get();
+    }
+
+    /** Longest time a processor took to rebuild its replicas from their logs, seconds. */
+    public double rebuildSeconds() {
+        return rebuildNanos.get() / 1e9;
     }
 
     /** Changelog records restored into the state store since start (0 on a fresh start with local state). */

@@ -69,6 +69,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
     private final Deserializer<StepReport> reportDecoder;
     private final ReplicaSpec spec;
     private final int snapshotEvery;
+    private final ReplicaStatus status;
     private final ReplicaLog log = new ReplicaLog();
     private final Map<Integer, Replica> replicas = new HashMap<>();
 
@@ -82,13 +83,16 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
      * @param serdes        wire format of the input topics
      * @param spec          how each replica's scheduler is built
      * @param snapshotEvery inputs between two snapshots of a replica (0: never)
+     * @param status        told about each replica after each of its inputs
      */
-    public SchedulerProcessor(final TopicCatalog topics, final AvroSerdes serdes, final ReplicaSpec spec, final int snapshotEvery) {
+    public SchedulerProcessor(final TopicCatalog topics, final AvroSerdes serdes, final ReplicaSpec spec, final int snapshotEvery,
+                              final ReplicaStatus status) {
         this.topics = topics;
         this.arrivalDecoder = serdes.serde(ArrivalEvent.class).deserializer();
         this.reportDecoder = serdes.serde(StepReport.class).deserializer();
         this.spec = spec;
         this.snapshotEvery = snapshotEvery;
+        this.status = status;
     }
 
     @Override
@@ -100,6 +104,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
 
     /** Rebuilds every replica in the store from its latest snapshot and the entries after it; outputs discarded. */
     private void rebuild() {
+        final long t0 = System.nanoTime();
         final Map<Integer, List<ReplicaLog.Decoded>> logs = new HashMap<>();
         final Map<Integer, long[]> bounds = new HashMap<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
@@ -130,6 +135,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
             replica.keepLivePayloads();
             replicas.put(id, replica);
             restoredEntries += entries.size();
+            status.restored(id, entries.size(), System.nanoTime() - t0);
         }
     }
 
@@ -146,8 +152,13 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
         currentTimestamp = record.timestamp();
         if (topic.equals(topics.arrivals().name())) {
             processArrival(record, topic, partition, meta);
+            final Replica r = replica(partition);
+            r.arrivalsSeen++;
+            status.update(partition, r.arrivalsSeen, r.recorded.scheduler().hasPlanInFlight());
         } else if (topic.equals(topics.stepReports().name())) {
             processReport(record, topic, partition, meta);
+            final Replica r = replica(partition);
+            status.update(partition, r.arrivalsSeen, r.recorded.scheduler().hasPlanInFlight());
         } else {
             throw new IllegalStateException("scheduler processor got a record from unexpected topic '" + topic + "'");
         }
@@ -252,6 +263,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
         private final int id;
         private final Map<Long, ByteBuffer> payloads = new HashMap<>();
         private RecordedReplica recorded;
+        private long arrivalsSeen;
         private long nextSequence;
         private long firstSequence;
 

@@ -31,6 +31,7 @@ import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.workload.EosModel;
 import org.kvsched.schemas.payload.SimulatedOutput;
 import org.kvsched.stream.mapping.StreamMapping;
+import org.kvsched.stream.processor.ReplicaStatus;
 import org.kvsched.core.engine.StepSummary;
 import org.kvsched.core.metrics.MetricsCollector;
 import org.kvsched.core.metrics.RequestOutcome;
@@ -103,7 +104,7 @@ class SchedulerTopologyTest {
             p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
             p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            driver = new TopologyTestDriver(SchedulerTopology.build(TOPICS, SERDES, s.replicaSpec(), s.snapshotEvery()), p);
+            driver = new TopologyTestDriver(SchedulerTopology.build(TOPICS, SERDES, s.replicaSpec(), s.snapshotEvery(), ReplicaStatus.NONE), p);
             arrivals = driver.createInputTopic(TOPICS.arrivals().name(), new IntegerSerializer(), new ByteArraySerializer());
             reports = driver.createInputTopic(TOPICS.stepReports().name(), new IntegerSerializer(), new ByteArraySerializer());
             plans = driver.createOutputTopic(TOPICS.plans().name(), new IntegerDeserializer(), new ByteArrayDeserializer());
@@ -284,7 +285,7 @@ class SchedulerTopologyTest {
 
     @Test
     void topologyDescriptionNamesEveryNode() {
-        final String d = SchedulerTopology.build(TOPICS, SERDES, settings("fcfs-vllm").replicaSpec(), 1000).describe().toString();
+        final String d = SchedulerTopology.build(TOPICS, SERDES, settings("fcfs-vllm").replicaSpec(), 1000, ReplicaStatus.NONE).describe().toString();
         for (final String n : List.of(Names.ARRIVALS_SOURCE, Names.STEP_REPORTS_SOURCE, Names.SCHEDULER_PROCESSOR, Names.PLANS_SINK,
                 Names.REQUEST_EVENTS_SINK, Names.STEP_SUMMARIES_SINK, Names.REPLICA_ENDS_SINK, Names.ERRORS_SINK, Names.REPLICA_LOG_STORE)) {
             assertTrue(d.contains(n), n + " missing in\n" + d);
