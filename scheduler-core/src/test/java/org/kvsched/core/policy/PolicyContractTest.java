@@ -21,6 +21,8 @@ import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.model.RequestEventKind;
 import org.kvsched.core.sim.SimulationHarness;
+import org.kvsched.core.workload.EosModel;
+import org.kvsched.core.workload.Workload;
 
 /**
  * The contract every registered policy must keep (JCTools-style conformance suite): KV never exceeds
@@ -31,7 +33,12 @@ import org.kvsched.core.sim.SimulationHarness;
 class PolicyContractTest {
 
     /** A deployment and a load that stresses it. */
-    record Scenario(String name, String model, int kvTokens, int requests, double meanGapUs, int maxPrompt, int maxOutput) {
+    record Scenario(String name, String model, int kvTokens, int requests, double meanGapUs, int maxPrompt, int maxOutput, String eos) {
+        Scenario(final String name, final String model, final int kvTokens, final int requests, final double meanGapUs,
+                 final int maxPrompt, final int maxOutput) {
+            this(name, model, kvTokens, requests, meanGapUs, maxPrompt, maxOutput, null);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -42,7 +49,10 @@ class PolicyContractTest {
             new Scenario("7b-light", "llama2-7b-a100", 0, 300, 400_000, 2000, 400),
             new Scenario("7b-overload", "llama2-7b-a100", 0, 400, 20_000, 3000, 600),
             new Scenario("7b-tight-kv", "llama2-7b-a100", 8192, 200, 30_000, 1500, 500),
-            new Scenario("unit-model", "unit", 64, 150, 300_000, 8, 40));
+            new Scenario("unit-model", "unit", 64, 150, 300_000, 8, 40),
+            // Requests end at an end-of-sequence token well before their cap: the scheduler plans and reserves by the
+            // cap and learns each finish from the worker's report.
+            new Scenario("7b-eos", "llama2-7b-a100", 8192, 300, 30_000, 1500, 600, "lognormal:40:1:1:600"));
 
     static Stream<Arguments> cases() {
         final List<Arguments> list = new ArrayList<>();
@@ -59,7 +69,9 @@ class PolicyContractTest {
 
     private static SimulationHarness.Run run(final String policy, final Scenario s, final boolean oneIterationPerPlan) {
         final ModelProfile m = ModelCatalog.byName(s.model() + (s.kvTokens() > 0 ? ":kv=" + s.kvTokens() : ""));
-        final List<WorkloadRequest> reqs = SimulationHarness.randomRequests(42, s.requests(), s.meanGapUs(), s.maxPrompt(), s.maxOutput());
+        final List<WorkloadRequest> capped = SimulationHarness.randomRequests(42, s.requests(), s.meanGapUs(), s.maxPrompt(), s.maxOutput());
+        final List<WorkloadRequest> reqs = s.eos() == null ? capped
+                : EosModel.parse(s.eos(), 42).apply(new Workload("contract", capped)).requests();
         final String spec = oneIterationPerPlan ? policy + "!" : policy;
         return SimulationHarness.run(spec, m.timeModel(), m.kvCapacityTokens(), m.blockSize(), 1, "round-robin",
                 LengthPredictor.oracle(), reqs);
@@ -82,6 +94,27 @@ class PolicyContractTest {
             }
         }
         assertEquals(0, run.stats().stalledRejected(), "requests starved by " + policy);
+        // Every block was given back: a request's KV is freed when the worker reports its finish.
+        assertEquals(0, run.blocksLeft(), "KV blocks still held after the run");
+        if (s.eos() != null) {
+            // Completions came from the worker, at the true (EOS) length, not at the cap the scheduler knew.
+            final Map<Long, Integer> truth = new HashMap<>();
+            final Map<Long, Integer> cap = new HashMap<>();
+            for (final WorkloadRequest r : EosModel.parse(s.eos(), 42).apply(new Workload("contract",
+                    SimulationHarness.randomRequests(42, s.requests(), s.meanGapUs(), s.maxPrompt(), s.maxOutput()))).requests()) {
+                truth.put(r.id(), r.outputTokens());
+                cap.put(r.id(), r.maxTokens());
+            }
+            long early = 0;
+            for (final RequestEvent e : run.events()) {
+                if (e.kind() == RequestEventKind.COMPLETED) {
+                    assertEquals((int) truth.get(e.requestId()), e.generatedTokens(), "request " + e.requestId());
+                    assertEquals(truth.get(e.requestId()) < cap.get(e.requestId()) ? "eos" : "length", e.reason());
+                    early += truth.get(e.requestId()) < cap.get(e.requestId()) ? 1 : 0;
+                }
+            }
+            assertTrue(early > s.requests() / 2, "most requests should end before their cap: " + early);
+        }
 
         // Events of each request are in lifecycle order and end with one terminal event.
         final Map<Long, List<RequestEventKind>> byRequest = new HashMap<>();

@@ -28,7 +28,7 @@ public final class SimulationHarness {
 
     /** What a harness run produced. */
     public record Run(MetricsCollector metrics, EngineStats stats, List<RequestEvent> events, int maxUsedBlocks,
-                      int capacityBlocks) {
+                      int capacityBlocks, long blocksLeft) {
     }
 
     private SimulationHarness() {
@@ -99,6 +99,10 @@ public final class SimulationHarness {
             return new Scheduler(i, single ? new OneIterationPerPlan(policy) : policy, kvTokens, blockSize, listener);
         }, new PlanExecutor(model), Router.byName(routing), ProgressListener.NONE);
         final EngineStats stats = engine.run(requests, predictor);
-        return new Run(metrics, stats, events, maxUsed[0], capacity[0]);
+        long left = 0;
+        for (final Scheduler s : engine.replicas()) {
+            left += s.usedBlocks();
+        }
+        return new Run(metrics, stats, events, maxUsed[0], capacity[0], left);
     }
 }
