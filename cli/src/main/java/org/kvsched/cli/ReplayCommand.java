@@ -83,6 +83,11 @@ final class ReplayCommand implements Callable<Integer> {
                     + "engine switches at the same point.")
     String swapPolicyAt;
 
+    @Option(names = "--measure-restore",
+            description = "After the run, restart the scheduler with its state directory and then with an empty one (restoring "
+                    + "from the changelog), and report both restore times and the state size.")
+    boolean measureRestore;
+
     @Option(names = "--probe", description = "Measure the transport's round-trip latency first and report how close the replay runs to it.")
     boolean probe;
 
@@ -113,7 +118,7 @@ final class ReplayCommand implements Callable<Integer> {
                 : bootstrapServers == null ? "" : "replay-" + Long.toString(System.currentTimeMillis(), 36) + ".";
         final ReplayRun.Spec spec = new ReplayRun.Spec(w, config, deployment.model, deployment.kvCapacity, deployment.predictor,
                 deployment.seed, deployment.replicas, workers > 0 ? workers : deployment.replicas, speed, bootstrapServers, prefix,
-                schemaRegistryUrl, probe, extraConfig, System.err, swap);
+                schemaRegistryUrl, probe, extraConfig, System.err, swap, measureRestore);
         System.out.printf(Locale.ROOT, "kvsched replay: %s, %d requests (%s), model %s (KV %,d tokens/replica), %d replica(s), predictor %s, %s%n",
                 config.toSpec(), w.requests().size(), w.name(), model.name(), model.kvCapacityTokens(), deployment.replicas,
                 deployment.lengthPredictor().spec(), bootstrapServers == null ? "embedded Kafka broker" : "Kafka at " + bootstrapServers);
@@ -132,6 +137,13 @@ final class ReplayCommand implements Callable<Integer> {
                             + "scheduler down and back in %.1f s, %d log entries re-applied%n",
                     config.toSpec(), swap.next().toSpec(), swap.afterRequests(), w.size(), outcome.swap().swapTimesUs()[0] / 1e6,
                     outcome.swap().stopS(), outcome.swap().restoredEntries());
+        }
+        if (outcome.restore() != null) {
+            final ReplayRun.RestoreReport rr = outcome.restore();
+            System.out.printf(Locale.ROOT, "restore: state directory %,d bytes; restart with it %.2f s to RUNNING (%,d log entries re-applied "
+                            + "in %.3f s); with an empty one %.2f s (%,d changelog records, %,d log entries re-applied)%n",
+                    rr.stateBytes(), rr.localS(), rr.localEntries(), rr.localRebuildS(), rr.changelogS(), rr.changelogRecords(),
+                    rr.changelogEntries());
         }
         int status = 0;
         Verification.Result check = null;
@@ -157,6 +169,15 @@ final class ReplayCommand implements Callable<Integer> {
             }
             if (check != null) {
                 extra.put("identical_requests", check.identicalCount());
+            }
+            if (outcome.restore() != null) {
+                final ReplayRun.RestoreReport rr = outcome.restore();
+                extra.put("restore_state_bytes", rr.stateBytes());
+                extra.put("restore_local_s", rr.localS());
+                extra.put("restore_local_entries", rr.localEntries());
+                extra.put("restore_changelog_s", rr.changelogS());
+                extra.put("restore_changelog_records", rr.changelogRecords());
+                extra.put("restore_changelog_entries", rr.changelogEntries());
             }
             if (outcome.swap() != null) {
                 final Map<String, Object> sw = new LinkedHashMap<>();

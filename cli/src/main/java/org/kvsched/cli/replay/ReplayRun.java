@@ -59,10 +59,22 @@ public final class ReplayRun {
      * @param extraConfig       further service configuration keys (e.g. {@code commit.interval.ms}, {@code kafka.*}), winning over the above
      * @param log               progress and status lines
      * @param swap              a policy swap by redeploy part-way, or null
+     * @param measureRestore    after the run, restart the scheduler twice (same state directory, then an empty one restoring
+     *                          from the changelog) and measure the restores
      */
     public record Spec(Workload workload, PolicyConfig policy, String model, int kvCapacity, String predictor, long seed,
                        int replicas, int workers, double speed, String bootstrapServers, String topicPrefix,
-                       String schemaRegistryUrl, boolean probe, Map<String, String> extraConfig, PrintStream log, PolicySwap swap) {
+                       String schemaRegistryUrl, boolean probe, Map<String, String> extraConfig, PrintStream log, PolicySwap swap,
+                       boolean measureRestore) {
+
+        /** The same replay with a swap and no restore measurement. */
+        public Spec(final Workload workload, final PolicyConfig policy, final String model, final int kvCapacity, final String predictor,
+                    final long seed, final int replicas, final int workers, final double speed, final String bootstrapServers,
+                    final String topicPrefix, final String schemaRegistryUrl, final boolean probe, final Map<String, String> extraConfig,
+                    final PrintStream log, final PolicySwap swap) {
+            this(workload, policy, model, kvCapacity, predictor, seed, replicas, workers, speed, bootstrapServers, topicPrefix,
+                    schemaRegistryUrl, probe, extraConfig, log, swap, false);
+        }
 
         /** The same replay without a swap. */
         public Spec(final Workload workload, final PolicyConfig policy, final String model, final int kvCapacity, final String predictor,
@@ -86,6 +98,21 @@ public final class ReplayRun {
     }
 
     /**
+     * Restarts of the scheduler after the run.
+     *
+     * @param localS          seconds from start to RUNNING with the state directory kept
+     * @param localEntries    replica-log entries re-applied then
+     * @param localRebuildS   seconds the processors spent rebuilding replicas then
+     * @param changelogS      seconds from start to RUNNING with an empty state directory (restore from the changelog)
+     * @param changelogRecords changelog records read into the store then
+     * @param changelogEntries replica-log entries re-applied then
+     * @param stateBytes      size of the scheduler's state directory on disk after the run, bytes
+     */
+    public record RestoreReport(double localS, long localEntries, double localRebuildS, double changelogS, long changelogRecords,
+                                long changelogEntries, long stateBytes) {
+    }
+
+    /**
      * What a replay produced.
      *
      * @param run          the metrics (wall seconds: first arrival sent to last event aggregated)
@@ -96,7 +123,7 @@ public final class ReplayRun {
      * @param startupS     seconds spent starting the broker and services before the first arrival
      */
     public record Outcome(RunResult run, List<String> errors, long roundTrips, double eventsPerS, RoundTripProbe.Latency probe,
-                          double startupS, SwapReport swap) {
+                          double startupS, SwapReport swap, RestoreReport restore) {
     }
 
     private ReplayRun() {
@@ -193,7 +220,37 @@ public final class ReplayRun {
             final RunResult run = new RunResult(r.run().label(), r.run().model(), spec.workload().size() == 0 ? 1.0 : r.run().rateScale(),
                     r.run().summary(), r.run().outcomes(), r.run().kvSamples(), wall);
             final long roundTrips = r.run().summary().plans();
-            return new Outcome(run, r.errors(), roundTrips, (spec.workload().size() + roundTrips) / wall, probe, startup, swapped);
+            RestoreReport restore = null;
+            if (spec.measureRestore()) {
+                final int index = services.indexOf(scheduler);
+                scheduler.close();
+                final long stateBytes = sizeOf(stateDir);
+                final SchedulerSettings after = spec.swap() == null ? settings : settings.withPolicy(spec.swap().next());
+                final long l0 = System.nanoTime();
+                final SchedulerApp local = new SchedulerApp(after);
+                services.set(index, local);
+                local.start();
+                if (!local.awaitRunning(Duration.ofMinutes(5))) {
+                    throw new IllegalStateException("restarted scheduler did not reach RUNNING: " + local.failure());
+                }
+                final double localS = (System.nanoTime() - l0) / 1e9;
+                local.close();
+                final Path fresh = Files.createTempDirectory("kvsched-replay-restore");
+                final long c0 = System.nanoTime();
+                final SchedulerApp fromChangelog = new SchedulerApp(SchedulerSettings.fromConfig(
+                        base.with(Map.of("state.dir", fresh.toString())), spec.workload()));
+                services.set(index, fromChangelog);
+                fromChangelog.start();
+                if (!fromChangelog.awaitRunning(Duration.ofMinutes(5))) {
+                    throw new IllegalStateException("scheduler restoring from its changelog did not reach RUNNING: " + fromChangelog.failure());
+                }
+                final double changelogS = (System.nanoTime() - c0) / 1e9;
+                restore = new RestoreReport(localS, local.restoredEntries(), local.rebuildSeconds(), changelogS,
+                        fromChangelog.restoredRecords(), fromChangelog.restoredEntries(), stateBytes);
+                fromChangelog.close();
+                deleteRecursively(fresh);
+            }
+            return new Outcome(run, r.errors(), roundTrips, (spec.workload().size() + roundTrips) / wall, probe, startup, swapped, restore);
         } finally {
             for (int i = services.size() - 1; i >= 0; i--) {
                 services.get(i).close();
@@ -271,6 +328,14 @@ public final class ReplayRun {
             }
         } catch (final ExecutionException e) {
             throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static long sizeOf(final Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
