@@ -97,17 +97,14 @@ public enum PolicyKind {
                 return new McsfPolicy("mc-benchmark", false, p.getDouble("reserve"), ctx.kvCapacityTokens());
             }),
 
-    SORTED_F("sorted-f", "Wang, Ye, Zhou Sorted-F: sequential memory-feasible batches, next = the one minimising sum(o)/|X|^2",
+    SORTED_F("sorted-f", "Wang, Ye, Zhou Sorted-F: the backlog in memory-feasible batches of smallest sum(o)/|X|^2 first, members start as soon as KV allows",
             true,
             List.of(new ParamSpec("reserve", "0", "fraction of KV capacity held back at admission, [0, 1)"),
-                    new ParamSpec("work-conserving", "false", "false: a batch starts on an empty cache (the paper's sequential batches); "
-                            + "true: next-batch members start as soon as they fit (then close to MC-SF)"),
                     new ParamSpec("max-skips", "64", "misfits the batch search skips before it stops, >= 0")),
             (p, ctx) -> {
                 p.require(p.getDouble("reserve") >= 0 && p.getDouble("reserve") < 1, "reserve", "must be in [0, 1)");
                 p.require(p.getInt("max-skips") >= 0, "max-skips", "must be >= 0");
-                return new SortedFPolicy(p.getDouble("reserve"), p.getBoolean("work-conserving"), p.getInt("max-skips"),
-                        ctx.kvCapacityTokens());
+                return new SortedFPolicy(p.getDouble("reserve"), p.getInt("max-skips"), ctx.kvCapacityTokens());
             }),
 
     WAIT("wait", "Ao et al. WAIT: per-type thresholds from the fluid equilibrium; a type starts only when n_j of it wait",
