@@ -113,13 +113,15 @@ public enum PolicyKind {
     NESTED_WAIT("nested-wait", "Ao et al. Nested WAIT: decode segments entered in threshold groups, safety buffer, unknown lengths",
             false, WaitFactory.NESTED_PARAMS, WaitFactory::nested),
 
-    GSA("gsa", "Feng et al. GSA: geometric slices in a staggered pipeline; unfinished jobs restart with a longer slice",
+    GSA("gsa", "Feng et al. GSA: geometric slices in a staggered pipeline; a job restarts from scratch once per slice shorter "
+            + "than its output (inherent: Azure conv, 19,366 requests: 7,093 restarts at beta 256, 33,458 at beta 64)",
             false, GsaFactory.GSA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GSA, p, ctx)),
 
     GBA("gba", "Feng et al. GBA: geometric length classes, shortest class first, each a staggered pipeline",
             true, GsaFactory.GBA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GBA, p, ctx)),
 
-    GBA_D("gba-d", "Feng et al. GBA-D: GBA that starts jobs early into memory freed by early finishers",
+    GBA_D("gba-d", "Feng et al. GBA-D: GBA that starts jobs early into memory freed by early finishers; online, the shortest "
+            + "class with a waiting job starts first",
             true, GsaFactory.GBA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GBA_D, p, ctx)),
 
     FCFS_RESTART("fcfs-restart", "GSA paper's vLLM-style baseline: FCFS admission, on overflow restart the newest from scratch",
