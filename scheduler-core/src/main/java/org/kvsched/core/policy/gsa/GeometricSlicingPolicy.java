@@ -72,10 +72,27 @@ public final class GeometricSlicingPolicy implements Policy {
         }
     }
 
-    /** The pipeline of one level (immutable; a new one per level change). */
-    private record Pipeline(int level, StaggeredPipeline sps, long nextSlot) {
+    /**
+     * The pipeline of one level (immutable; a new one per level change).
+     *
+     * @param level    the level it serves
+     * @param sps      its slot grid
+     * @param nextSlot index of the next slot a start may use
+     * @param drained  no job was left waiting after the decision that made it: the slots that pass until the next
+     *                 decision go unused, which that decision applies (so the answer does not depend on whether the
+     *                 policy was asked at the iterations in between)
+     */
+    private record Pipeline(int level, StaggeredPipeline sps, long nextSlot, boolean drained) {
+        Pipeline(final int level, final StaggeredPipeline sps, final long nextSlot) {
+            this(level, sps, nextSlot, false);
+        }
+
         Pipeline withNextSlot(final long k) {
-            return new Pipeline(level, sps, k);
+            return new Pipeline(level, sps, k, false);
+        }
+
+        Pipeline withDrained(final boolean d) {
+            return new Pipeline(level, sps, nextSlot, d);
         }
     }
 
@@ -183,6 +200,10 @@ public final class GeometricSlicingPolicy implements Policy {
             latestIteration = t;
         }
         Pipeline pipe = committed;
+        if (pipe != null && pipe.drained()) {
+            // Asked at every iteration since, the policy would have let every slot before now pass unused.
+            pipe = pipe.withNextSlot(Math.max(pipe.nextSlot(), pipe.sps().firstSlotAtOrAfter(t)));
+        }
         final DecisionBuilder batch = new DecisionBuilder(view);
         final Envelope envelope = new Envelope(view.blockSize());
         int continuation = Integer.MAX_VALUE;
@@ -192,6 +213,8 @@ public final class GeometricSlicingPolicy implements Policy {
         for (final SeqView seq : view.running()) {
             if (seq.generatedTokens() >= slice(seq, view)) {
                 batch.preempt(seq, true);
+                // The killed job waits at the next level from the next decision on, which may start it at once.
+                continuation = 0;
             } else {
                 active.add(seq);
             }
@@ -254,7 +277,7 @@ public final class GeometricSlicingPolicy implements Policy {
             // No one waits: slots pass unused.
             pipe = pipe.withNextSlot(pipe.sps().firstSlotAtOrAfter(t + 1));
         }
-        latest = pipe;
+        latest = pipe == null ? null : pipe.withDrained(head == null || nextHeadLevel(view, batch) == -1);
         return batch.build(Math.max(0, continuation), Long.MAX_VALUE);
     }
 
