@@ -43,9 +43,18 @@ class WaitAndGsaExperimentsTest {
         assertTrue(((Number) unstable.get("wait")).doubleValue() >= ((Number) unstable.get("sarathi")).doubleValue());
         final double fluid = ((Number) m.get("p512d20_fluid_limit_rate")).doubleValue();
         assertTrue(fluid > 22 && fluid < 28, "fluid limit " + fluid);
+        assertEquals("llama3-8b-a100", m.get("model"));
+        // Both models have a boundary per policy.
+        final Map<String, Object> byModel = (Map<String, Object>) m.get("p512d20_by_model");
+        final Map<String, Object> llama2 = (Map<String, Object>) byModel.get("llama2-7b-a100");
+        assertTrue(((Map<String, Object>) llama2.get("unstable_rate")).get("wait") != null);
+        // p512d1000: GQA's 4x smaller KV per token lets Llama-3-8B serve about twice the rate Llama-2-7B can.
         final Map<String, Object> longDecode = (Map<String, Object>) m.get("long_decode");
-        final Map<String, Object> whatIf = (Map<String, Object>) ((Map<String, Object>) longDecode.get("llama3-8b-like-whatif")).get("4.5");
-        final double waitLatency = ((Number) ((Map<String, Object>) whatIf.get("wait")).get("mean_latency_s")).doubleValue();
+        final double l3Limit = ((Number) ((Map<String, Object>) longDecode.get("llama3-8b-a100")).get("fluid_limit_rate")).doubleValue();
+        final double l2Limit = ((Number) ((Map<String, Object>) longDecode.get("llama2-7b-a100")).get("fluid_limit_rate")).doubleValue();
+        assertTrue(l3Limit > 1.5 * l2Limit, l3Limit + " vs " + l2Limit);
+        final Map<String, Object> l3 = (Map<String, Object>) ((Map<String, Object>) longDecode.get("llama3-8b-a100")).get("4.5");
+        final double waitLatency = ((Number) ((Map<String, Object>) l3.get("wait")).get("mean_latency_s")).doubleValue();
         assertTrue(waitLatency > 5 && waitLatency < 200, "p512d1000 latency " + waitLatency);
     }
 

@@ -20,8 +20,10 @@ import java.util.List;
  *       NVSwitch); Vidur issues two per layer and adds {@link #NCCL_LAUNCH_OVERHEAD_MS} to each;</li>
  *   <li>{@code DEC(B,S) = (d0 + d1*B + d2*S) * (1 + 0.1*[B>1]*GQA)} — decode attention over B sequences
  *       whose context lengths sum to S;</li>
- *   <li>{@code PRE = p0 + sum_i (p1*c_i + p2*c_i^2 + p3*c_i*k_i)} — prefill attention of chunks of c_i
- *       new tokens over k_i already-cached tokens.</li>
+ *   <li>{@code PRE = (p0 + sum_i (p1*c_i + p2*c_i^2 + p3*c_i*k_i)) * (1 + 0.1*[chunks>1]*GQA)} — prefill
+ *       attention of chunks of c_i new tokens over k_i already-cached tokens; Vidur multiplies the prefill
+ *       attention of a GQA model by 1.1 when a batch holds more than one prefill
+ *       ({@code attention_prefill_batching_overhead_fraction}, as for decodes).</li>
  * </ul>
  *
  * @param deployment     short human-readable label, e.g. {@code "Llama-2-7B 1xA100 TP1"}
@@ -35,7 +37,8 @@ import java.util.List;
  * @param d0             decode-attention intercept, ms/layer
  * @param d1             decode-attention cost per decoding sequence, ms/layer/sequence
  * @param d2             decode-attention cost per context token read, ms/layer/token
- * @param gqa            whether the model uses grouped-query attention (Vidur's x1.1 batching overhead)
+ * @param gqa            whether the model uses grouped-query attention (Vidur's x1.1 batching overheads of
+ *                       decode and prefill attention)
  * @param p0             prefill-attention intercept, ms/layer (once per iteration with prefills)
  * @param p1             prefill-attention linear term, ms/layer/token
  * @param p2             prefill-attention quadratic term, ms/layer/token^2
@@ -55,6 +58,9 @@ public record ComponentCoefficients(
 
     /** Vidur's {@code attention_decode_batching_overhead_fraction} for GQA models with B &gt; 1. */
     public static final double GQA_DECODE_BATCHING_OVERHEAD = 0.1;
+
+    /** Vidur's {@code attention_prefill_batching_overhead_fraction} for GQA models with more than one prefill. */
+    public static final double GQA_PREFILL_BATCHING_OVERHEAD = 0.1;
 
     /** Vidur (and the token-level profiles) pad the iteration's token count up to a multiple of this. */
     public static final int TOKEN_PADDING = 8;
@@ -88,6 +94,31 @@ public record ComponentCoefficients(
             0.0290, 1.593e-4,
             0.00794, 5.0e-4, 6.8e-7, true,
             0.00954, 3.96e-5, 6.95e-8, 8.15e-8);
+
+    /**
+     * Meta-Llama-3-8B on one A100-80GB (32 layers, 32 query heads, 8 KV heads, hidden 4096, MLP 14336). The
+     * profile behind the WAIT paper's published figures (arXiv 2504.11320). Derivation, with the numbers, in
+     * docs/wait-fidelity.md section 1.
+     * <ul>
+     *   <li>LIN: fitted to Vidur's Meta-Llama-3-8B {@code mlp.csv} (TP1, num_tokens 1..4,096, the range the
+     *       Llama-2 lines were fitted on) by the procedure that reproduces the 7B line above to its printed digits:
+     *       least squares over N &gt;= 256 (relative error) and a grid search for the flat part, MAPE 3.7%,
+     *       3.0% over the whole profiled range up to 32,768 tokens. The profile has GEMM-size steps the line
+     *       cannot follow: at N = 512 the line is 13% above the measured 1.083 ms/layer (7B: 5%).</li>
+     *   <li>DEC: d0 and d1 as the 7B TP1 fit (32 query heads per GPU, as 70B TP2 keeps them); d2 = the 7B
+     *       d2 x 8/32, the KV bytes read per context token (4 KiB instead of 16 KiB per layer) at the
+     *       bandwidth measured on the 7B profile. Vidur's attention profile of this model was not available,
+     *       so this is a scaled estimate, like the 70B terms; the lower bandwidth the 7B profile shows at 4 KV
+     *       heads per GPU (TP8), which the 70B terms include, would raise it by at most about 20%.</li>
+     *   <li>PRE: the 7B TP1 terms (prefill attention scales with query heads per GPU: 32 here too).</li>
+     * </ul>
+     */
+    public static final ComponentCoefficients LLAMA3_8B_A100_TP1 = new ComponentCoefficients(
+            "Meta-Llama-3-8B 1xA100-80GB TP1", 32, 1,
+            0.3290, 0.1441, 2.1163e-3,
+            0.0, 0.0,
+            0.00794, 9.90e-4, 8.74e-6 * 8 / 32, true,
+            0.00954, 7.47e-5, 1.312e-7, 1.538e-7);
 
     public ComponentCoefficients {
         if (deployment == null || deployment.isBlank()) {
@@ -144,7 +175,10 @@ public record ComponentCoefficients(
         return (gqa && sequences > 1) ? base * (1.0 + GQA_DECODE_BATCHING_OVERHEAD) : base;
     }
 
-    /** PRE: prefill attention for all chunks of the iteration together, ms per layer; 0 when none. */
+    /**
+     * PRE: prefill attention for all chunks of the iteration together, ms per layer; 0 when none. A GQA model
+     * pays Vidur's batching overhead when the iteration holds more than one prefill chunk.
+     */
     public double prefillAttentionMs(final List<PrefillChunk> chunks) {
         if (chunks.isEmpty()) {
             return 0.0;
@@ -154,6 +188,6 @@ public record ComponentCoefficients(
             final double c = chunk.tokens();
             sum += p1 * c + p2 * c * c + p3 * c * chunk.cachedTokens();
         }
-        return sum;
+        return (gqa && chunks.size() > 1) ? sum * (1.0 + GQA_PREFILL_BATCHING_OVERHEAD) : sum;
     }
 }

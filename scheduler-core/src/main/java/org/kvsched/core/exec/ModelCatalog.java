@@ -22,12 +22,17 @@ import java.util.Map;
  *   <tr><td>llama2-7b-a100</td><td>{@link VidurComponentModel}, 7B TP1</td><td>118,784</td><td>16</td></tr>
  *   <tr><td>llama2-70b-a100-tp2</td><td>{@link VidurComponentModel}, 70B TP2</td><td>53,248</td><td>16</td></tr>
  *   <tr><td>llama2-70b-a100-tp4</td><td>{@link VidurComponentModel}, 70B TP4</td><td>524,288</td><td>16</td></tr>
+ *   <tr><td>llama3-8b-a100</td><td>{@link VidurComponentModel}, Meta-Llama-3-8B TP1 (GQA)</td><td>483,328</td><td>16</td></tr>
  *   <tr><td>*-fit</td><td>{@link LinearSurrogateModel} of the same deployment</td><td>same</td><td>16</td></tr>
  *   <tr><td>linear</td><td>{@link LinearKvModel#DEFAULT}</td><td>118,784</td><td>16</td></tr>
  *   <tr><td>unit</td><td>{@link UnitTimeModel}</td><td>50</td><td>1</td></tr>
  * </table>
  *
- * <p>Capacities are Vidur's memory planner (80 GiB x 0.9, fp16; research notes A.4). The theory model
+ * <p>Capacities are Vidur's memory planner (80 GiB x 0.9, fp16; research notes A.4): requests of 4,096
+ * tokens that fit beside the attention and MLP weights, times 4,096 tokens. For Meta-Llama-3-8B: weights
+ * 6,979,321,856 parameters = 13,958,643,712 B, KV 128 KiB per token (8 KV heads), so
+ * (77,309,411,328 - 13,958,643,712) / (128 KiB x 4,096) = 118 requests = 483,328 tokens (30,208 blocks;
+ * docs/wait-fidelity.md section 1). The theory model
  * counts single tokens, hence block 1. Stateless: every call builds fresh immutable profiles.
  */
 public final class ModelCatalog {
@@ -40,6 +45,7 @@ public final class ModelCatalog {
     private static final int KV_7B_TP1 = 118_784;
     private static final int KV_70B_TP2 = 53_248;
     private static final int KV_70B_TP4 = 524_288;
+    private static final int KV_L3_8B_TP1 = 483_328;
 
     private static final List<String> COMMON_KEYS = List.of("kv", "block", "ctx");
 
@@ -51,6 +57,8 @@ public final class ModelCatalog {
                 ComponentCoefficients.LLAMA2_70B_A100_TP2, LinearSurrogateModel.LLAMA2_70B_A100_TP2),
         LLAMA2_70B_TP4("llama2-70b-a100-tp4", Kind.COMPONENT, KV_70B_TP4, VLLM_BLOCK,
                 ComponentCoefficients.LLAMA2_70B_A100_TP4, LinearSurrogateModel.LLAMA2_70B_A100_TP4),
+        LLAMA3_8B("llama3-8b-a100", Kind.COMPONENT, KV_L3_8B_TP1, VLLM_BLOCK,
+                ComponentCoefficients.LLAMA3_8B_A100_TP1, null),
         LLAMA2_7B_FIT("llama2-7b-a100-fit", Kind.SURROGATE, KV_7B_TP1, VLLM_BLOCK,
                 ComponentCoefficients.LLAMA2_7B_A100_TP1, LinearSurrogateModel.LLAMA2_7B_A100_TP1),
         LLAMA2_70B_TP2_FIT("llama2-70b-a100-tp2-fit", Kind.SURROGATE, KV_70B_TP2, VLLM_BLOCK,

@@ -97,17 +97,14 @@ public enum PolicyKind {
                 return new McsfPolicy("mc-benchmark", false, p.getDouble("reserve"), ctx.kvCapacityTokens());
             }),
 
-    SORTED_F("sorted-f", "Wang, Ye, Zhou Sorted-F: sequential memory-feasible batches, next = the one minimising sum(o)/|X|^2",
+    SORTED_F("sorted-f", "Wang, Ye, Zhou Sorted-F: the backlog in memory-feasible batches of smallest sum(o)/|X|^2 first, members start as soon as KV allows",
             true,
             List.of(new ParamSpec("reserve", "0", "fraction of KV capacity held back at admission, [0, 1)"),
-                    new ParamSpec("work-conserving", "false", "false: a batch starts on an empty cache (the paper's sequential batches); "
-                            + "true: next-batch members start as soon as they fit (then close to MC-SF)"),
                     new ParamSpec("max-skips", "64", "misfits the batch search skips before it stops, >= 0")),
             (p, ctx) -> {
                 p.require(p.getDouble("reserve") >= 0 && p.getDouble("reserve") < 1, "reserve", "must be in [0, 1)");
                 p.require(p.getInt("max-skips") >= 0, "max-skips", "must be >= 0");
-                return new SortedFPolicy(p.getDouble("reserve"), p.getBoolean("work-conserving"), p.getInt("max-skips"),
-                        ctx.kvCapacityTokens());
+                return new SortedFPolicy(p.getDouble("reserve"), p.getInt("max-skips"), ctx.kvCapacityTokens());
             }),
 
     WAIT("wait", "Ao et al. WAIT: per-type thresholds from the fluid equilibrium; a type starts only when n_j of it wait",
@@ -116,13 +113,15 @@ public enum PolicyKind {
     NESTED_WAIT("nested-wait", "Ao et al. Nested WAIT: decode segments entered in threshold groups, safety buffer, unknown lengths",
             false, WaitFactory.NESTED_PARAMS, WaitFactory::nested),
 
-    GSA("gsa", "Feng et al. GSA: geometric slices in a staggered pipeline; unfinished jobs restart with a longer slice",
+    GSA("gsa", "Feng et al. GSA: geometric slices in a staggered pipeline; a job restarts from scratch once per slice shorter "
+            + "than its output (inherent: Azure conv, 19,366 requests: 7,093 restarts at beta 256, 33,458 at beta 64)",
             false, GsaFactory.GSA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GSA, p, ctx)),
 
     GBA("gba", "Feng et al. GBA: geometric length classes, shortest class first, each a staggered pipeline",
             true, GsaFactory.GBA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GBA, p, ctx)),
 
-    GBA_D("gba-d", "Feng et al. GBA-D: GBA that starts jobs early into memory freed by early finishers",
+    GBA_D("gba-d", "Feng et al. GBA-D: GBA that starts jobs early into memory freed by early finishers; online, the shortest "
+            + "class with a waiting job starts first",
             true, GsaFactory.GBA_PARAMS, (p, ctx) -> GsaFactory.create(GeometricSlicingPolicy.Mode.GBA_D, p, ctx)),
 
     FCFS_RESTART("fcfs-restart", "GSA paper's vLLM-style baseline: FCFS admission, on overflow restart the newest from scratch",

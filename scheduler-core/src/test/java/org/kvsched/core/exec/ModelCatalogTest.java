@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ModelCatalogTest {
 
     private static final List<String> NAMES = List.of(
-            "llama2-7b-a100", "llama2-70b-a100-tp2", "llama2-70b-a100-tp4",
+            "llama2-7b-a100", "llama2-70b-a100-tp2", "llama2-70b-a100-tp4", "llama3-8b-a100",
             "llama2-7b-a100-fit", "llama2-70b-a100-tp2-fit", "llama2-70b-a100-tp4-fit",
             "linear", "unit");
 
@@ -42,6 +42,7 @@ class ModelCatalogTest {
         assertCapacity("llama2-7b-a100", 118_784, 16, 7_424);
         assertCapacity("llama2-70b-a100-tp2", 53_248, 16, 3_328);
         assertCapacity("llama2-70b-a100-tp4", 524_288, 16, 32_768);
+        assertCapacity("llama3-8b-a100", 483_328, 16, 30_208);
         assertCapacity("llama2-7b-a100-fit", 118_784, 16, 7_424);
         assertCapacity("llama2-70b-a100-tp2-fit", 53_248, 16, 3_328);
         assertCapacity("llama2-70b-a100-tp4-fit", 524_288, 16, 32_768);
@@ -50,6 +51,28 @@ class ModelCatalogTest {
         for (final ModelProfile p : ModelCatalog.all()) {
             assertEquals(4096, p.maxContextTokens(), p.name());
         }
+    }
+
+    /**
+     * Vidur's memory planner from the model shapes: 80 GiB x (1 - 0.1) minus 2 bytes per attention and MLP
+     * weight, divided by the KV of one 4,096-token request (2 bytes x K and V x head dim x KV heads x layers
+     * x 4,096), floored, times 4,096 tokens. The catalog's Llama-2-7B value is the research notes' 118,784;
+     * the Llama-3-8B one is computed the same way.
+     */
+    @Test
+    void capacitiesFollowVidursMemoryPlanner() {
+        assertEquals(ModelCatalog.byName("llama2-7b-a100").kvCapacityTokens(), vidurPlannerTokens(32, 32, 32, 4096, 11008));
+        assertEquals(ModelCatalog.byName("llama3-8b-a100").kvCapacityTokens(), vidurPlannerTokens(32, 32, 8, 4096, 14336));
+    }
+
+    private static long vidurPlannerTokens(final int layers, final int qHeads, final int kvHeads, final int hidden,
+                                           final int mlp) {
+        final long headDim = hidden / qHeads;
+        final long perLayer = hidden * headDim * (qHeads + 2L * kvHeads) + hidden * headDim * qHeads + 3L * hidden * mlp;
+        final double available = 80.0 * (1L << 30) * (1 - 0.1);
+        final long kvPerRequest = 2L * 2 * headDim * kvHeads * 4096 * layers;
+        final long requests = (long) Math.floor((available - 2.0 * perLayer * layers) / kvPerRequest);
+        return requests * 4096;
     }
 
     private static void assertCapacity(final String name, final int tokens, final int block, final int blocks) {

@@ -117,6 +117,19 @@ class VidurComponentModelTest {
         assertEquals(0.0, b7.decodeAttentionMs(0, 0));
     }
 
+    /** Vidur's attention_prefill_batching_overhead_fraction: x1.1 on a GQA model's prefill attention with more than one prefill. */
+    @Test
+    void gqaPrefillBatchingOverheadOnlyForGqaModelsWithMoreThanOnePrefill() {
+        final ComponentCoefficients l3 = ComponentCoefficients.LLAMA3_8B_A100_TP1;
+        final double one = l3.p0() + l3.p1() * 512 + l3.p2() * 512 * 512;
+        assertEquals(one, l3.prefillAttentionMs(List.of(new PrefillChunk(512, 0))), 1e-15);
+        final double two = (l3.p0() + 2 * (l3.p1() * 512 + l3.p2() * 512 * 512)) * 1.1;
+        assertEquals(two, l3.prefillAttentionMs(List.of(new PrefillChunk(512, 0), new PrefillChunk(512, 0))), 1e-15);
+        final ComponentCoefficients b7 = ComponentCoefficients.LLAMA2_7B_A100_TP1;
+        assertEquals(b7.p0() + 2 * (b7.p1() * 512 + b7.p2() * 512 * 512),
+                b7.prefillAttentionMs(List.of(new PrefillChunk(512, 0), new PrefillChunk(512, 0))), 1e-15);
+    }
+
     @Test
     void noAllReduceAtTp1() {
         assertEquals(0.0, ComponentCoefficients.LLAMA2_7B_A100_TP1.allReducePerLayerMs(4096));

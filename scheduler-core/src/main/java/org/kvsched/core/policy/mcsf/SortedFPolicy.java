@@ -14,31 +14,32 @@ import org.kvsched.core.policy.SeqView;
 
 /**
  * {@code sorted-f}: Wang, Ye, Zhou, "LLM Serving Optimization with Variable Prefill and Decode Lengths",
- * arXiv 2508.06133 (research/mcsf-sortedf.md B.4).
+ * arXiv 2508.06133 (Sorted-F; the paper's setting is offline: a backlog arriving together, total latency).
  *
- * <p>Rule: requests are served in memory-feasible batches, the next batch being the one with the smallest
- * quality F(X) = (sum of predicted outputs of X) / |X|^2 (Smith's rule for a batch seen as one job of
- * length mean(o) and weight |X|); running requests are never interrupted, and by default a batch starts when
- * the previous one has drained (the cache is empty), as in the paper's sequential execution.
+ * <p>Rule: the waiting requests are partitioned into memory-feasible batches, each chosen to minimise
+ * F(X) = (sum of predicted outputs of X) / |X|^2 (Smith's rule for a batch seen as one job of length
+ * mean(o) and weight |X|), and the batches are executed in ascending F; running requests are never
+ * interrupted. Online, the plan is made over the current backlog at every decision (the paper's
+ * receding-horizon use) and executed as memory allows: the members of the first batch start, in scan
+ * order, as soon as the future-memory check ({@link FutureMemory}, Eq. (5) of Jaillet et al., arXiv
+ * 2502.07115) admits them next to the running requests, and the next batch is formed once one is fully
+ * admitted. Requests arriving while a batch runs join as soon as they fit: the paper's batches mix prefills
+ * with decodes, so nothing waits for the cache to drain (docs/gsa-sortedf-online.md section 1).
  *
- * <p>Reconstruction choices [R] (the paper's batch search and execution discipline were not read):
+ * <p>Reconstruction choices [R] (the paper's batch search was not read):
  * <ul>
  *   <li>Batch search (the exact argmin is itself hard): scan the waiting requests in ascending predicted
  *       remaining output, keep each that leaves the batch feasible when started together on an empty
  *       cache (first fit: a misfit is skipped, not a stop), giving X_1 ⊂ X_2 ⊂ ...; the batch is the X_k
  *       with the smallest F (ties: the larger k). The scan stops when the batch fills the cache at its
  *       first iteration or after {@code max-skips} misfits, so its cost does not grow with the queue.</li>
- *   <li>Online use: batches are formed one at a time from the requests waiting at a decision (future
- *       arrivals are unknown), so "sorted" means "smallest F first among the batches available now".
- *       The batch is recomputed at each decision from the waiting set, so it is a pure function of the
- *       view.</li>
- *   <li>Execution: {@code work-conserving=false} (default) is the sequential reading: a batch starts only on
- *       an empty cache. {@code work-conserving=true} starts the members of the next batch, in scan order, as
- *       soon as they fit next to the running requests, stopping at the first that does not (prefix rule),
- *       and forms the following batch once one is fully admitted. Measured consequence: when the batch search
- *       skips nothing (an empty cache takes each request alone, the usual case on real traces) the batches
- *       concatenate to the ascending-output order and this variant decides exactly as MC-SF (identical
- *       results in {@code azure-replay}); only the sequential default makes the F metric matter.</li>
+ *   <li>Consequence, measured on the Azure conversation trace: when the batch search skips nothing (an empty
+ *       cache takes every candidate, the usual case on real traces), the batches concatenate into the
+ *       ascending-output order and the policy decides exactly as MC-SF. The F metric matters only when the
+ *       cache cannot hold a batch's candidates together.</li>
+ *   <li>No sequential variant (a batch starting only on an empty cache): the public text of the paper does
+ *       not define one, and its "mixed prefill and decode batches" rule it out; online it made every arrival
+ *       wait for the longest request of the running batch (TTFT p50 5.55 s against MC-SF's 0.09 s).</li>
  *   <li>Predicted lengths, the reserve, requests outliving their predictions, and the liveness rule
  *       (an empty cache always admits the first waiting request) are as in {@link McsfPolicy}.</li>
  * </ul>
@@ -49,18 +50,16 @@ import org.kvsched.core.policy.SeqView;
 public final class SortedFPolicy implements Policy {
 
     private final double reserve;
-    private final boolean workConserving;
     private final int maxSkips;
     private final int capacityTokens;
     private final Comparator<SeqView> order;
 
     /**
      * @param reserve        fraction of KV capacity held back at admission, [0, 1)
-     * @param workConserving start next-batch members as soon as they fit (true) or a batch only on an empty cache (false)
      * @param maxSkips       misfits the batch search may skip before it stops, &gt;= 0
      * @param capacityTokens KV capacity of the replica, tokens
      */
-    public SortedFPolicy(final double reserve, final boolean workConserving, final int maxSkips, final int capacityTokens) {
+    public SortedFPolicy(final double reserve, final int maxSkips, final int capacityTokens) {
         if (!(reserve >= 0 && reserve < 1)) {
             throw new IllegalArgumentException("reserve must be in [0, 1), got " + reserve);
         }
@@ -68,7 +67,6 @@ public final class SortedFPolicy implements Policy {
             throw new IllegalArgumentException("max-skips must be >= 0, got " + maxSkips);
         }
         this.reserve = reserve;
-        this.workConserving = workConserving;
         this.maxSkips = maxSkips;
         this.capacityTokens = capacityTokens;
         this.order = Planning.shortestRemainingFirst(capacityTokens);
@@ -92,10 +90,6 @@ public final class SortedFPolicy implements Policy {
             return batch.build(0, Long.MAX_VALUE);
         }
         final long limit = Planning.limitBlocks(view, reserve);
-        if (!workConserving && !running.isEmpty()) {
-            // Strict batches: the next one waits for an empty cache, which only a completion brings.
-            return batch.build(Integer.MAX_VALUE, Long.MAX_VALUE);
-        }
         final FutureMemory memory = new FutureMemory(view.blockSize(), limit);
         Planning.loadRunning(memory, running, capacityTokens);
 
@@ -125,10 +119,6 @@ public final class SortedFPolicy implements Policy {
                 }
                 memory.add(base, r);
                 taken.add(seq.id());
-            }
-            if (!workConserving) {
-                // A strict batch is admitted whole on an empty cache; nothing joins it until it drains.
-                return batch.build(Integer.MAX_VALUE, Long.MAX_VALUE);
             }
         }
         // Asked again after m more iterations (same waiting set), the policy would form the next batch from

@@ -135,7 +135,7 @@ class McsfPolicyTest {
             "mc-benchmark, none, llama2-7b-a100:kv=8192",
             "sorted-f, noise:0.8, unit:kv=64",
             "sorted-f, noise:0.5, llama2-7b-a100:kv=8192",
-            "sorted-f:work-conserving=true, noise:0.5, unit:kv=64"})
+            "sorted-f:max-skips=0, noise:0.5, unit:kv=64"})
     void survivesImperfectPredictions(final String policy, final String predictor, final String model) {
         final ModelProfile m = ModelCatalog.byName(model);
         final boolean unit = model.startsWith("unit");

@@ -23,7 +23,7 @@ class VariantsContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"wait:gate-decodes=true", "nested-wait:gate-decodes=true", "wait:max-types=2",
-            "nested-wait:max-segments=8", "gsa:beta=1", "gsa:overlap=true", "gba:overlap=true,beta=4", "wait:thresholds=3+1+0.2+1+1+1+1+1"})
+            "nested-wait:max-segments=8", "gsa:beta=1", "gsa:overlap=false", "gsa:beta=64,overlap=false", "gba:overlap=false,beta=4", "wait:thresholds=3+1+0.2+1+1+1+1+1"})
     void variantsKeepTheContract(final String spec) {
         for (final String model : List.of("llama2-7b-a100:kv=8192", "unit:kv=64")) {
             final ModelProfile m = ModelCatalog.byName(model);
