@@ -98,7 +98,7 @@ class GeometricSlicingPolicyTest {
      */
     @Test
     void gsaRestartsOncePerSliceShorterThanTheOutput() {
-        final List<Request> one = List.of(new Request(0, 0, 5, 200));
+        final List<WorkloadRequest> one = List.of(new WorkloadRequest(0, 0, 5, 200));
         for (final String spec : List.of("gsa", "gsa:beta=64", "gsa:beta=16")) {
             final SimulationHarness.Run run = SimulationHarness.run(spec, UnitTimeModel.INSTANCE, 1000, 1, 1, "round-robin",
                     LengthPredictor.oracle(), one);
