@@ -173,7 +173,13 @@ public final class ReplayRun {
                 spec.log().printf("replay: transport round trip (2 hops, plain clients): p50 %.2f ms, p99 %.2f ms over %d samples%n",
                         probe.p50Ms(), probe.p99Ms(), probe.samples());
             }
-            final ServiceConfig base = ServiceConfig.of(serviceConfig(spec, bootstrap, stateDir));
+            final Map<String, String> flat = new HashMap<>(serviceConfig(spec, bootstrap, stateDir));
+            if ("live".equals(flat.get("time"))) {
+                // Live: scheduler time 0 is now, and runs at the replay's speed.
+                flat.putIfAbsent("live.epoch.ms", Long.toString(System.currentTimeMillis()));
+                flat.putIfAbsent("live.speed", Double.toString(spec.speed()));
+            }
+            final ServiceConfig base = ServiceConfig.of(flat);
             final SchedulerSettings settings = SchedulerSettings.fromConfig(base, spec.workload());
             SchedulerApp scheduler = new SchedulerApp(settings);
             services.add(scheduler);
@@ -307,7 +313,12 @@ public final class ReplayRun {
             final List<NewTopic> wanted = new ArrayList<>();
             for (final TopicSpec<?, ?> t : topics.all()) {
                 final int partitions = t.partitionedByReplica() || t == topics.requestEvents() ? replicas : 1;
-                wanted.add(new NewTopic(t.name(), partitions, (short) 1));
+                final NewTopic topic = new NewTopic(t.name(), partitions, (short) 1);
+                if (t == topics.arrivals()) {
+                    // Live scheduling takes an arrival's time from the log: the broker stamps it on append.
+                    topic.configs(Map.of("message.timestamp.type", "LogAppendTime"));
+                }
+                wanted.add(topic);
             }
             for (final NewTopic t : wanted) {
                 try {

@@ -49,7 +49,7 @@ public final class SchedulerApp implements Service {
                         restoredEntries.addAndGet(entries);
                         rebuildNanos.accumulateAndGet(nanos, Math::max);
                     }
-                });
+                }, settings.live());
     }
 
     @Override

@@ -24,7 +24,9 @@ import org.kvsched.schemas.topic.TopicCatalog;
  * <p>Keys: {@code bootstrap.servers} (required), {@code application.id} (kvsched-scheduler),
  * {@code topic.prefix} (""), {@code state.dir}, {@code policy} (fcfs-vllm) and
  * {@code policy.<kind>.<param>}, {@code model} (llama2-7b-a100), {@code kv.capacity} (0 = the model's),
- * {@code seed} (1), {@code snapshot.every} (1000 inputs per replica; 0 = never), {@code processing.guarantee} (exactly_once_v2),
+ * {@code seed} (1), {@code snapshot.every} (1000 inputs per replica; 0 = never), {@code time} ({@code virtual}, or
+ * {@code live}: wall-clock scheduling, with {@code live.horizon.ms} (100), {@code live.tick.ms} (20), {@code live.speed} (1)
+ * and {@code live.epoch.ms} (0), see {@link LiveTime}), {@code processing.guarantee} (exactly_once_v2),
  * {@code commit.interval.ms} (0), {@code poll.ms} (1), {@code schema.registry.url} (unset =
  * single-object encoding), and {@code kafka.*} passed to Kafka Streams.
  *
@@ -34,11 +36,12 @@ import org.kvsched.schemas.topic.TopicCatalog;
  * @param model      deployment of every replica
  * @param seed       seed handed to the policy
  * @param snapshotEvery inputs between two snapshots of a replica's log (0: never)
+ * @param live       wall-clock scheduling settings, or null for virtual time (replays)
  * @param workload   the workload, when the caller knows it (in-process replay), for policies that derive
  *                   parameters from it; null for a standalone service
  */
 public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, PolicyConfig policy, ModelProfile model,
-                                long seed, int snapshotEvery, Workload workload) {
+                                long seed, int snapshotEvery, LiveTime live, Workload workload) {
 
     /** Default application id (consumer group and changelog prefix). */
     public static final String DEFAULT_APPLICATION_ID = "kvsched-scheduler";
@@ -65,7 +68,7 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
         final PolicyConfig policy = PolicyConfig.fromProperties(config.asMap(), "fcfs-vllm");
         final long seed = config.getLong("seed", 1L);
         return new SchedulerSettings(config, TopicCatalog.withPrefix(config.get("topic.prefix", "")), policy, model(config), seed,
-                config.getInt("snapshot.every", 1000), workload);
+                config.getInt("snapshot.every", 1000), LiveTime.fromConfig(config), workload);
     }
 
     /** The model of {@code model} with the {@code kv.capacity} override; fails naming the key. */
@@ -76,12 +79,12 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
 
     /** The same settings with the workload known (in-process replay). */
     public SchedulerSettings withWorkload(final Workload w) {
-        return new SchedulerSettings(config, topics, policy, model, seed, snapshotEvery, w);
+        return new SchedulerSettings(config, topics, policy, model, seed, snapshotEvery, live, w);
     }
 
     /** The same settings with another policy (a policy swap by redeploy). */
     public SchedulerSettings withPolicy(final PolicyConfig other) {
-        return new SchedulerSettings(config, topics, other, model, seed, snapshotEvery, workload);
+        return new SchedulerSettings(config, topics, other, model, seed, snapshotEvery, live, workload);
     }
 
     /** Builds each replica's scheduler exactly as the in-memory engine does. */

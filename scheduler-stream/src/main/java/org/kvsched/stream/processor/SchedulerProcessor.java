@@ -1,6 +1,7 @@
 package org.kvsched.stream.processor;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -38,6 +40,7 @@ import org.kvsched.schemas.avro.StepReport;
 import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.schemas.topic.Names;
 import org.kvsched.schemas.topic.TopicCatalog;
+import org.kvsched.stream.config.LiveTime;
 import org.kvsched.stream.mapping.StreamMapping;
 
 /**
@@ -70,6 +73,8 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
     private final ReplicaSpec spec;
     private final int snapshotEvery;
     private final ReplicaStatus status;
+    private final LiveTime live;
+    private final ReplicaLoop.Clock clock;
     private final ReplicaLog log = new ReplicaLog();
     private final Map<Integer, Replica> replicas = new HashMap<>();
 
@@ -84,15 +89,18 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
      * @param spec          how each replica's scheduler is built
      * @param snapshotEvery inputs between two snapshots of a replica (0: never)
      * @param status        told about each replica after each of its inputs
+     * @param live          wall-clock scheduling, or null for virtual time
      */
     public SchedulerProcessor(final TopicCatalog topics, final AvroSerdes serdes, final ReplicaSpec spec, final int snapshotEvery,
-                              final ReplicaStatus status) {
+                              final ReplicaStatus status, final LiveTime live) {
         this.topics = topics;
         this.arrivalDecoder = serdes.serde(ArrivalEvent.class).deserializer();
         this.reportDecoder = serdes.serde(StepReport.class).deserializer();
         this.spec = spec;
         this.snapshotEvery = snapshotEvery;
         this.status = status;
+        this.live = live;
+        this.clock = live == null ? ReplicaLoop.Clock.VIRTUAL : live.clock();
     }
 
     @Override
@@ -100,6 +108,22 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
         this.context = ctx;
         this.store = ctx.getStateStore(Names.REPLICA_LOG_STORE);
         rebuild();
+        if (live != null) {
+            // Policies that wait (WAIT thresholds, GSA slots) must be asked again even when no input comes.
+            ctx.schedule(Duration.ofMillis(live.tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        }
+    }
+
+    /** Live: asks every idle replica with waiting requests again, at the clock's time. */
+    private void tick(final long wallMs) {
+        currentTimestamp = wallMs;
+        for (final Replica replica : replicas.values()) {
+            final org.kvsched.core.engine.Scheduler s = replica.recorded.scheduler();
+            if (!s.hasPlanInFlight() && s.waitingCount() > 0) {
+                replica.recorded.tick(live.schedulerUs(wallMs));
+                replica.snapshotIfDue();
+            }
+        }
     }
 
     /** Rebuilds every replica in the store from its latest snapshot and the entries after it; outputs discarded. */
@@ -131,7 +155,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
                 entries.add(d.entry());
                 replica.payloads.putAll(d.payloads());
             }
-            replica.recorded = RecordedReplica.restore(id, entries, spec, ReplicaLoop.Clock.VIRTUAL, replica, replica, replica);
+            replica.recorded = RecordedReplica.restore(id, entries, spec, clock, replica, replica, replica);
             replica.keepLivePayloads();
             replicas.put(id, replica);
             restoredEntries += entries.size();
@@ -187,9 +211,14 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
             replica.recorded.endOfInput(end.getReplicas());
         } else {
             final RequestArrival arrival = (RequestArrival) event.getBody();
-            final Request request;
+            Request request;
             try {
                 request = StreamMapping.request(arrival);
+                if (live != null) {
+                    // Live: the request arrived when the log appended it.
+                    request = new Request(request.id(), Math.max(0, live.schedulerUs(record.timestamp())), request.promptTokens(),
+                            request.maxTokens(), request.predictedOutputTokens());
+                }
             } catch (final IllegalArgumentException e) {
                 reject(replica, record, meta, "invalid request: " + e.getMessage());
                 return;
@@ -223,7 +252,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
         final Replica replica = replica(partition);
         try {
             final org.kvsched.core.engine.StepReport core = StreamMapping.report(report, replica.recorded.scheduler().planInFlight());
-            replica.recorded.report(core, core.endUs());
+            replica.recorded.report(core, live == null ? core.endUs() : live.schedulerUs(context.currentSystemTimeMs()));
         } catch (final IllegalArgumentException e) {
             forwardError(record, meta, "invalid step report: " + e.getMessage());
             return;
@@ -250,7 +279,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
     private Replica replica(final int id) {
         return replicas.computeIfAbsent(id, r -> {
             final Replica replica = new Replica(r, 0, 0);
-            replica.recorded = RecordedReplica.start(r, spec, ReplicaLoop.Clock.VIRTUAL, replica, replica, replica);
+            replica.recorded = RecordedReplica.start(r, spec, clock, replica, replica, replica);
             return replica;
         });
     }

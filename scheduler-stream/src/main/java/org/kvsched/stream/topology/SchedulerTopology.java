@@ -17,6 +17,7 @@ import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.schemas.topic.Names;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.core.engine.ReplicaSpec;
+import org.kvsched.stream.config.LiveTime;
 import org.kvsched.stream.processor.ReplicaStatus;
 import org.kvsched.stream.processor.SchedulerProcessor;
 
@@ -45,13 +46,14 @@ public final class SchedulerTopology {
      * @param spec          builds each replica's core scheduler (policy and deployment)
      * @param snapshotEvery inputs between two snapshots in a replica's log (0: never)
      * @param status        told about each replica after each of its inputs (in-process observers)
+     * @param live          wall-clock scheduling, or null for virtual time
      */
     public static Topology build(final TopicCatalog topics, final AvroSerdes serdes, final ReplicaSpec spec, final int snapshotEvery,
-                                 final ReplicaStatus status) {
+                                 final ReplicaStatus status, final LiveTime live) {
         final Topology t = new Topology();
         t.addSource(Names.ARRIVALS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.arrivals().name());
         t.addSource(Names.STEP_REPORTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.stepReports().name());
-        t.addProcessor(Names.SCHEDULER_PROCESSOR, () -> new SchedulerProcessor(topics, serdes, spec, snapshotEvery, status),
+        t.addProcessor(Names.SCHEDULER_PROCESSOR, () -> new SchedulerProcessor(topics, serdes, spec, snapshotEvery, status, live),
                 Names.ARRIVALS_SOURCE, Names.STEP_REPORTS_SOURCE);
         // No record cache: every entry is a new key, and the log must reach the changelog with the outputs.
         // Snapshots delete the entries before them; small segments let compaction drop those from the changelog

@@ -104,7 +104,8 @@ class SchedulerTopologyTest {
             p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
             p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            driver = new TopologyTestDriver(SchedulerTopology.build(TOPICS, SERDES, s.replicaSpec(), s.snapshotEvery(), ReplicaStatus.NONE), p);
+            driver = new TopologyTestDriver(SchedulerTopology.build(TOPICS, SERDES, s.replicaSpec(), s.snapshotEvery(), ReplicaStatus.NONE, s.live()), p,
+                    java.time.Instant.ofEpochMilli(5_000));
             arrivals = driver.createInputTopic(TOPICS.arrivals().name(), new IntegerSerializer(), new ByteArraySerializer());
             reports = driver.createInputTopic(TOPICS.stepReports().name(), new IntegerSerializer(), new ByteArraySerializer());
             plans = driver.createOutputTopic(TOPICS.plans().name(), new IntegerDeserializer(), new ByteArrayDeserializer());
@@ -276,6 +277,45 @@ class SchedulerTopologyTest {
         assertTrue(entries[1] <= 1 + 10 * 3, "snapshot every 10 inputs: " + entries[1]);
     }
 
+    /**
+     * Live (wall clock): an arrival's time is its record timestamp (the log-append time), the first request after a
+     * lull is scheduled at once (in virtual time it would wait for a later arrival), a plan runs at most the
+     * horizon ahead, and the timer asks again a replica whose policy waits.
+     */
+    @Test
+    void liveSchedulingDecidesOnEachArrivalWithAHorizon() {
+        final SchedulerSettings s = SchedulerSettings.fromConfig(ServiceConfig.of(Map.of("bootstrap.servers", "unused:9092",
+                "policy", "fcfs-vllm", "kv.capacity", "16384", "time", "live", "live.horizon.ms", "50", "live.tick.ms", "10")));
+        try (Harness h = new Harness(s)) {
+            final WorkloadRequest r = new WorkloadRequest(0, 0, 100, 3);
+            h.arrivals.pipeInput(0, h.arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, 0L,
+                    new RequestArrival(r.id(), 777L, r.promptTokens(), r.maxTokens(), 3, SimulatedOutput.encode(3)))), 5_000L);
+            final BatchPlan plan = SERDES.serde(BatchPlan.class).deserializer().deserialize("p", h.plans.readValue());
+            assertEquals(5_000_000L, plan.getStartUs(), "the arrival's time is its record timestamp, 5 s, not the trace's 777 us");
+            assertEquals(5_050_000L, plan.getStopAtUs(), "a plan runs at most the 50 ms horizon ahead");
+            assertTrue(h.plans.isEmpty());
+            // The worker answers; the report is applied at the driver's wall clock.
+            final org.kvsched.core.engine.StepReport done = h.executor.execute(StreamMapping.plan(plan), id -> 3);
+            h.reports.pipeInput(0, SERDES.serde(StepReport.class).serializer().serialize("r", StreamMapping.report(done)));
+            h.driver.advanceWallClockTime(java.time.Duration.ofMillis(20));
+            while (!h.plans.isEmpty()) {
+                h.work();
+            }
+            // The replica is idle; a request arriving after the lull is planned at its own time.
+            h.arrivals.pipeInput(0, h.arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, 1L,
+                    new RequestArrival(1L, 778L, 50, 2, 2, SimulatedOutput.encode(2)))), 9_000L);
+            final BatchPlan second = SERDES.serde(BatchPlan.class).deserializer().deserialize("p", h.plans.readValue());
+            assertEquals(9_000_000L, second.getStartUs());
+        }
+    }
+
+    @Test
+    void aBadTimeSettingFailsNamingTheKey() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SchedulerSettings.fromConfig(
+                ServiceConfig.of(Map.of("bootstrap.servers", "x:1", "time", "sometimes"))));
+        assertTrue(e.getMessage().contains("'time'"), e.getMessage());
+    }
+
     @Test
     void unknownPolicyFailsAtStartWithTheValidNames() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings("nope"));
@@ -285,7 +325,7 @@ class SchedulerTopologyTest {
 
     @Test
     void topologyDescriptionNamesEveryNode() {
-        final String d = SchedulerTopology.build(TOPICS, SERDES, settings("fcfs-vllm").replicaSpec(), 1000, ReplicaStatus.NONE).describe().toString();
+        final String d = SchedulerTopology.build(TOPICS, SERDES, settings("fcfs-vllm").replicaSpec(), 1000, ReplicaStatus.NONE, null).describe().toString();
         for (final String n : List.of(Names.ARRIVALS_SOURCE, Names.STEP_REPORTS_SOURCE, Names.SCHEDULER_PROCESSOR, Names.PLANS_SINK,
                 Names.REQUEST_EVENTS_SINK, Names.STEP_SUMMARIES_SINK, Names.REPLICA_ENDS_SINK, Names.ERRORS_SINK, Names.REPLICA_LOG_STORE)) {
             assertTrue(d.contains(n), n + " missing in\n" + d);
