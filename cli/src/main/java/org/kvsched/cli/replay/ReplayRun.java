@@ -185,9 +185,11 @@ public final class ReplayRun {
             services.add(scheduler);
             scheduler.start();
             final int workers = Math.max(1, Math.min(spec.workers(), spec.replicas()));
+            final List<WorkerApp> workerApps = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
                 final WorkerApp w = new WorkerApp(base.with(Map.of("group.id", spec.topicPrefix() + "kvsched-workers", "worker.id", Integer.toString(i))));
                 services.add(w);
+                workerApps.add(w);
                 w.start();
             }
             final MetricsSinkApp sink = new MetricsSinkApp(base.with(Map.of("group.id", spec.topicPrefix() + "kvsched-metrics-sink")), spec.log());
@@ -195,6 +197,10 @@ public final class ReplayRun {
             sink.start();
             if (!scheduler.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("scheduler-stream did not reach RUNNING: " + scheduler.failure());
+            }
+            if ("live".equals(flat.get("time"))) {
+                // Live, time runs from the first arrival: the workers' group must have formed before then.
+                awaitWorkers(workerApps, spec.replicas());
             }
             final ArrivalsProducerApp producer = new ArrivalsProducerApp(base, spec.workload());
             services.add(producer);
@@ -265,6 +271,16 @@ public final class ReplayRun {
                 broker.close();
             }
             deleteRecursively(stateDir);
+        }
+    }
+
+    private static void awaitWorkers(final List<WorkerApp> workers, final int partitions) throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (workers.stream().mapToInt(WorkerApp::assignedPartitions).sum() < partitions) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the workers did not get the " + partitions + " plans partitions within 2 minutes");
+            }
+            Thread.sleep(20);
         }
     }
 

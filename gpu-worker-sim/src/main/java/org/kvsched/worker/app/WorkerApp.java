@@ -60,6 +60,7 @@ public final class WorkerApp implements Service {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong plansExecuted = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger assigned = new java.util.concurrent.atomic.AtomicInteger();
     private final String name;
     private Thread thread;
     private KafkaConsumer<Integer, byte[]> consumer;
@@ -89,6 +90,11 @@ public final class WorkerApp implements Service {
     }
 
     /** Plans executed so far. */
+    /** Partitions of {@code plans} this worker owns now (0 until its consumer group has formed). */
+    public int assignedPartitions() {
+        return assigned.get();
+    }
+
     public long plansExecuted() {
         return plansExecuted.get();
     }
@@ -126,7 +132,17 @@ public final class WorkerApp implements Service {
         final Serializer<org.kvsched.schemas.avro.StepReport> reportEncoder = serdes.serde(org.kvsched.schemas.avro.StepReport.class).serializer();
         final Serializer<ErrorRecord> errorEncoder = serdes.serde(ErrorRecord.class).serializer();
         try (c; producer) {
-            c.subscribe(List.of(topics.plans().name()));
+            c.subscribe(List.of(topics.plans().name()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(final java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                    assigned.addAndGet(-partitions.size());
+                }
+
+                @Override
+                public void onPartitionsAssigned(final java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                    assigned.addAndGet(partitions.size());
+                }
+            });
             while (running.get()) {
                 final ConsumerRecords<Integer, byte[]> records = c.poll(Duration.ofMillis(200));
                 for (final ConsumerRecord<Integer, byte[]> rec : records) {
