@@ -3,8 +3,10 @@ package org.kvsched.vllmsim;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,10 +44,11 @@ import org.kvsched.core.policy.PolicyContext;
  * the wall time its HTTP request was received. If the thread falls behind (a very high speed), tokens go out
  * late and the next decision starts later in modelled time, as a real server's would after an overhead.
  *
- * <p>Aborts (a client that went away): a running request is ended in the report of the iteration running
- * when the abort comes, with reason {@code abort}, which frees its KV blocks. A request still waiting (or
- * preempted) is ended in the first plan that schedules it, and that plan's iterations are modelled without
- * it, so it costs no GPU time; the scheduler has no other way to drop a waiting request.
+ * <p>Aborts (a client that went away), as vLLM handles them: a waiting (or preempted) request leaves the queue
+ * at once ({@link org.kvsched.core.engine.Scheduler#abortWaiting}); a running one ends, with reason
+ * {@code abort}, in the report of the iteration running when the abort comes, which frees its KV blocks. One
+ * that the scheduler admits in the same decision that sees its abort is modelled out of that plan's
+ * iterations, so it costs no GPU time.
  *
  * <p>Thread-safety: {@link #submit}, {@link #abort}, {@link #stats} and {@link #close} may be called from any
  * thread; everything else runs on the scheduler thread.
@@ -154,6 +157,7 @@ final class SimEngine implements AutoCloseable {
     private final LinkedBlockingQueue<Input> inbox = new LinkedBlockingQueue<>();
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Live> live = new HashMap<>();
+    private final Set<Long> abortsPending = new HashSet<>();
     private final Thread thread;
     private final long startNanos;
     private volatile Stats stats;
@@ -292,8 +296,10 @@ final class SimEngine implements AutoCloseable {
         }
         if (in instanceof Abort a) {
             final Live l = live.get(a.id());
-            if (l != null && !l.finished) {
+            if (l != null && !l.finished && !l.aborted) {
                 l.aborted = true;
+                abortsPending.add(a.id());
+                dropWaitingAborts();
             }
             return true;
         }
@@ -320,9 +326,20 @@ final class SimEngine implements AutoCloseable {
         undelivered = 0;
         final BatchPlan plan = planned;
         planned = null;
+        // The decision delivered any arrival still buffered: an aborted one that the plan left waiting goes now.
+        dropWaitingAborts();
         if (plan != null) {
             start(plan);
         }
+    }
+
+    /**
+     * Ends the aborted requests that wait in the scheduler's queue (vLLM drops a waiting request at once). One
+     * that runs ends in its plan's report instead; one not yet delivered to the scheduler stays pending.
+     */
+    private void dropWaitingAborts() {
+        final long now = modelUs(System.nanoTime());
+        abortsPending.removeIf(id -> !live.containsKey(id) || loop.scheduler().abortWaiting(id, now));
     }
 
     private void start(final BatchPlan plan) {

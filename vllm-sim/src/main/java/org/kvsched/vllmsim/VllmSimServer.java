@@ -3,27 +3,46 @@ package org.kvsched.vllmsim;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EofException;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
 import org.kvsched.core.engine.FinishReason;
 
 /**
@@ -33,67 +52,73 @@ import org.kvsched.core.engine.FinishReason;
  * <ul>
  *   <li>{@code POST /v1/completions}: streaming (server-sent events, an optional usage chunk, {@code data: [DONE]})
  *       and not; text or token-id prompts; {@code max_tokens}, {@code min_tokens}, {@code ignore_eos}. Closing the
- *       connection aborts the request and frees its KV cache.</li>
+ *       connection aborts the request, waiting or running, and frees its KV cache.</li>
  *   <li>{@code GET /v1/models}, {@code GET /health} (200, or 503 once the engine has stopped),
  *       {@code GET /metrics} ({@link SimMetrics}).</li>
  * </ul>
  *
- * <p>Output text is fake: one word per token from a fixed cycle; a request that ends on its emulated EOS sends
- * an empty last chunk carrying {@code finish_reason: "stop"}, as vLLM does when it skips the special token.
- * Started with {@link #start}; {@link #close} stops it.
+ * <p>Built on Netty's HTTP codec because Netty reads every connection all the time: a client that closes
+ * while its request waits in the queue is seen at once, as vLLM's server (which races each request against
+ * the client's disconnect) sees it. HTTP/1.1 with keep-alive; one request at a time per connection.
+ *
+ * <p>Output text is fake: one word per token from a fixed cycle; a request that ends on its emulated EOS
+ * sends an empty last chunk carrying {@code finish_reason: "stop"}, as vLLM does when it skips the special
+ * token. Started with {@link #start}; {@link #close} stops it.
  */
 public final class VllmSimServer implements AutoCloseable {
 
     private static final String[] WORDS = {" the", " quick", " brown", " fox", " jumps", " over", " a", " lazy", " dog", "."};
-    private static final byte[] DONE = SseWriter.event("[DONE]");
+    private static final int MAX_BODY_BYTES = 64 << 20;
     private static final String JSON_TYPE = "application/json";
+    private static final byte[] DONE = event("[DONE]".getBytes(StandardCharsets.US_ASCII));
 
     private final VllmSimSettings settings;
     private final SimEngine engine;
-    private final Server server;
-    private final ServerConnector connector;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup workers;
+    private final Channel listener;
     private final long createdSeconds = System.currentTimeMillis() / 1000;
 
     private VllmSimServer(final VllmSimSettings settings) {
         this.settings = settings;
         this.engine = new SimEngine(settings);
-        final QueuedThreadPool threads = new QueuedThreadPool(256, 4);
-        threads.setName("vllm-sim-http");
-        threads.setDaemon(true);
-        this.server = new Server(threads);
-        final HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(settings.host());
-        connector.setPort(settings.port());
-        server.addConnector(connector);
-        server.setHandler(new Routes());
-        server.setStopTimeout(2_000);
+        this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vllm-sim-accept", true),
+                NioIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("vllm-sim-http", true),
+                NioIoHandler.newFactory());
+        final ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, workers)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(final SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY_BYTES), new Routes());
+                    }
+                });
+        Channel bound = null;
+        try {
+            bound = bootstrap.bind(settings.host(), settings.port()).syncUninterruptibly().channel();
+        } catch (final Exception e) {
+            // Netty rethrows the bind's IOException (address in use, unknown host) unchecked.
+            engine.close();
+            shutdown();
+            throw new UncheckedIOException("vllm-sim: cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                    + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+        }
+        this.listener = bound;
     }
 
     /**
      * Starts a server: the engine's scheduler thread and the HTTP listener.
      *
-     * @throws UncheckedIOException if the port cannot be bound
+     * @throws UncheckedIOException if the address cannot be bound
      */
     public static VllmSimServer start(final VllmSimSettings settings) {
-        final VllmSimServer s = new VllmSimServer(settings);
-        try {
-            s.server.start();
-        } catch (final IOException e) {
-            s.close();
-            throw new UncheckedIOException("vllm-sim: cannot listen on " + settings.host() + ":" + settings.port() + ": "
-                    + e.getMessage(), e);
-        } catch (final Exception e) {
-            s.close();
-            throw new IllegalStateException("vllm-sim: the HTTP server did not start: " + e, e);
-        }
-        return s;
+        return new VllmSimServer(settings);
     }
 
     /** The port the server listens on (the one picked when the settings said 0). */
     public int port() {
-        return connector.getLocalPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     /** The server's base URL, e.g. {@code http://127.0.0.1:8000} (the loopback address when bound to all interfaces). */
@@ -107,20 +132,22 @@ public final class VllmSimServer implements AutoCloseable {
         return settings;
     }
 
-    /** Blocks until the server stops. */
+    /** Blocks until the server is closed. */
     public void join() throws InterruptedException {
-        server.join();
+        listener.closeFuture().sync();
     }
 
     /** Stops the engine (requests still held end with an error) and the HTTP server. */
     @Override
     public void close() {
         engine.close();
-        try {
-            server.stop();
-        } catch (final Exception e) {
-            // Stopping is best effort: the JVM may be on its way out (Ctrl-C).
-        }
+        listener.close().syncUninterruptibly();
+        shutdown();
+    }
+
+    private void shutdown() {
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** The token text of output position {@code index} (1-based). */
@@ -147,111 +174,184 @@ public final class VllmSimServer implements AutoCloseable {
         }
     }
 
-    private static void writeJson(final Response response, final int status, final Object body, final Callback callback) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
-        response.write(true, ByteBuffer.wrap(json(body)), callback);
+    /** The SSE framing of one event, as vLLM writes it: {@code data: <payload>} and a blank line. */
+    static byte[] event(final byte[] payload) {
+        final byte[] out = new byte[payload.length + 8];
+        System.arraycopy("data: ".getBytes(StandardCharsets.US_ASCII), 0, out, 0, 6);
+        System.arraycopy(payload, 0, out, 6, payload.length);
+        out[out.length - 2] = '\n';
+        out[out.length - 1] = '\n';
+        return out;
     }
 
-    /** The routes: exact paths, as vLLM serves them. */
-    private final class Routes extends Handler.Abstract {
+    private static void send(final Channel ch, final boolean keepAlive, final HttpResponseStatus status,
+                             final String contentType, final byte[] body) {
+        final FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (keepAlive) {
+            ch.writeAndFlush(r);
+        } else {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static void sendJson(final Channel ch, final boolean keepAlive, final int status, final Object body) {
+        send(ch, keepAlive, HttpResponseStatus.valueOf(status), JSON_TYPE, json(body));
+    }
+
+    /** The routes: exact paths, as vLLM serves them. One instance per connection. */
+    private final class Routes extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
-        public boolean handle(final Request request, final Response response, final Callback callback) throws Exception {
+        protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request) throws IOException {
             final long received = System.nanoTime();
-            final String path = Request.getPathInContext(request);
-            final String method = request.getMethod();
-            final String allowed;
+            final Channel ch = ctx.channel();
+            final boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (request.decoderResult().isFailure()) {
+                sendJson(ch, false, 400, new Wire.Detail("Bad Request"));
+                return;
+            }
+            final String path = new QueryStringDecoder(request.uri()).path();
+            final HttpMethod allowed;
             switch (path) {
                 case "/v1/completions":
-                    allowed = "POST";
+                    allowed = HttpMethod.POST;
                     break;
                 case "/v1/models":
                 case "/health":
                 case "/metrics":
-                    allowed = "GET";
+                    allowed = HttpMethod.GET;
                     break;
                 default:
-                    writeJson(response, 404, new Wire.Detail("Not Found"), callback);
-                    return true;
+                    sendJson(ch, keepAlive, 404, new Wire.Detail("Not Found"));
+                    return;
             }
-            if (!allowed.equals(method)) {
-                response.getHeaders().put(HttpHeader.ALLOW, allowed);
-                writeJson(response, 405, new Wire.Detail("Method Not Allowed"), callback);
-                return true;
+            if (!allowed.equals(request.method())) {
+                sendJson(ch, keepAlive, 405, new Wire.Detail("Method Not Allowed"));
+                return;
             }
             switch (path) {
                 case "/v1/completions":
-                    completions(request, response, callback, received);
+                    completions(ch, keepAlive, request.content().toString(StandardCharsets.UTF_8), received);
                     break;
                 case "/v1/models":
-                    writeJson(response, 200, new Wire.ModelList("list", List.of(new Wire.ModelCard(settings.servedModelName(),
-                            "model", createdSeconds, "vllm", settings.profile().name(), null, settings.maxModelLen(),
-                            List.of()))), callback);
+                    sendJson(ch, keepAlive, 200, new Wire.ModelList("list", List.of(new Wire.ModelCard(
+                            settings.servedModelName(), "model", createdSeconds, "vllm", settings.profile().name(), null,
+                            settings.maxModelLen(), List.of()))));
                     break;
                 case "/health":
-                    response.setStatus(engine.stats().alive() ? 200 : 503);
-                    response.write(true, ByteBuffer.allocate(0), callback);
+                    send(ch, keepAlive, engine.stats().alive() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            JSON_TYPE, new byte[0]);
                     break;
                 default:
                     final ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
                     engine.metrics().write(out);
-                    response.setStatus(200);
-                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, engine.metrics().contentType());
-                    response.write(true, ByteBuffer.wrap(out.toByteArray()), callback);
+                    send(ch, keepAlive, HttpResponseStatus.OK, engine.metrics().contentType(), out.toByteArray());
                     break;
             }
-            return true;
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            // A reset connection or a protocol error: close it; a request in progress aborts through the close.
+            ctx.close();
         }
     }
 
-    private void completions(final Request request, final Response response, final Callback callback, final long received)
-            throws IOException {
+    private void completions(final Channel ch, final boolean keepAlive, final String body, final long received) {
         final CompletionParams p;
         try {
-            final JsonNode body = Wire.JSON.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
-            p = CompletionParams.parse(body, settings.servedModelName(), settings.maxModelLen());
+            final JsonNode json = Wire.JSON.readTree(body);
+            p = CompletionParams.parse(json, settings.servedModelName(), settings.maxModelLen());
         } catch (final ApiError e) {
-            writeJson(response, e.status(), e.body(), callback);
+            sendJson(ch, keepAlive, e.status(), e.body());
             return;
         } catch (final JsonProcessingException e) {
-            writeJson(response, 400, ApiError.badRequest(null, "JSON decode error: " + e.getOriginalMessage()).body(), callback);
+            sendJson(ch, keepAlive, 400, ApiError.badRequest(null, "JSON decode error: " + e.getOriginalMessage()).body());
             return;
         }
         if (!engine.stats().alive()) {
-            writeJson(response, 503, new ApiError(503, "ServiceUnavailableError", null, "the engine has stopped").body(),
-                    callback);
+            sendJson(ch, keepAlive, 503, new ApiError(503, "ServiceUnavailableError", null, "the engine has stopped").body());
             return;
         }
         final String id = "cmpl-" + (p.requestId() != null ? p.requestId() : UUID.randomUUID().toString().replace("-", ""));
         final long created = System.currentTimeMillis() / 1000;
         final long rid = engine.newId();
+        // Closing the connection aborts the request (vLLM races every request against the client's disconnect).
+        final ChannelFutureListener abortOnClose = closed -> engine.abort(rid);
+        final Exchange exchange = new Exchange(ch, keepAlive, abortOnClose);
         final SimEngine.Client client;
         if (p.stream()) {
-            response.setStatus(200);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            final SseWriter out = new SseWriter(response, callback, () -> engine.abort(rid));
-            out.open();
-            client = new Streaming(out, id, created, p);
+            // The response starts before the request is scheduled, as vLLM's streaming response does.
+            final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            HttpUtil.setTransferEncodingChunked(head, true);
+            ch.writeAndFlush(head);
+            client = new Streaming(exchange, id, created, p);
         } else {
-            client = new Whole(response, callback, id, created, p);
+            client = new Whole(exchange, id, created, p);
         }
-        // Closing the connection aborts the request (vLLM races every request against the client's disconnect).
-        request.addFailureListener(failure -> engine.abort(rid));
-        // A request may wait in the queue far longer than an idle connection is allowed to; only a real close ends it.
-        request.addIdleTimeoutListener(timeout -> false);
+        ch.closeFuture().addListener(abortOnClose);
         engine.submit(rid, new SimEngine.Generation(p.promptTokens(), p.maxTokens(), p.minTokens(), p.ignoreEos()), received,
                 client);
     }
 
+    /** One request's connection: ends the exchange once, and then no longer aborts on a close. */
+    private static final class Exchange {
+        private final Channel ch;
+        private final boolean keepAlive;
+        private final ChannelFutureListener abortOnClose;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        Exchange(final Channel ch, final boolean keepAlive, final ChannelFutureListener abortOnClose) {
+            this.ch = ch;
+            this.keepAlive = keepAlive;
+            this.abortOnClose = abortOnClose;
+        }
+
+        /** Writes part of a streamed body. */
+        void chunk(final byte[] bytes) {
+            if (!ended.get()) {
+                ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
+            }
+        }
+
+        /** Writes the end of a streamed body. */
+        void lastChunk(final byte[] bytes) {
+            if (ended.compareAndSet(false, true)) {
+                ch.closeFuture().removeListener(abortOnClose);
+                final var done = ch.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(bytes)));
+                if (!keepAlive) {
+                    done.addListener(ChannelFutureListener.CLOSE);
+                }
+            }
+        }
+
+        /** Writes a whole response. */
+        void whole(final int status, final byte[] json) {
+            if (ended.compareAndSet(false, true)) {
+                ch.closeFuture().removeListener(abortOnClose);
+                send(ch, keepAlive, HttpResponseStatus.valueOf(status), JSON_TYPE, json);
+            }
+        }
+
+        /** The request was aborted: the connection is gone or must go (the response cannot be completed). */
+        void abandon() {
+            if (ended.compareAndSet(false, true)) {
+                ch.close();
+            }
+        }
+    }
+
     /** A streamed request: one chunk per token, then the usage chunk if asked, then {@code [DONE]}. */
     private final class Streaming implements SimEngine.Client {
-        private final SseWriter out;
+        private final Exchange exchange;
         private final String id;
         private final long created;
         private final CompletionParams p;
 
-        Streaming(final SseWriter out, final String id, final long created, final CompletionParams p) {
-            this.out = out;
+        Streaming(final Exchange exchange, final String id, final long created, final CompletionParams p) {
+            this.exchange = exchange;
             this.id = id;
             this.created = created;
             this.p = p;
@@ -261,48 +361,38 @@ public final class VllmSimServer implements AutoCloseable {
         public void onToken(final int index, final FinishReason finish) {
             final String text = finish == FinishReason.EOS ? "" : word(index);
             final Wire.Usage usage = p.continuousUsage() ? Wire.Usage.of(p.promptTokens(), index) : null;
-            final byte[] chunk = SseWriter.event(new String(json(new Wire.Completion(id, "text_completion", created,
-                    settings.servedModelName(), List.of(new Wire.Choice(0, text, null,
-                    finish == null ? null : Wire.finishReason(finish), null)), usage)), StandardCharsets.UTF_8));
+            final byte[] chunk = event(json(new Wire.Completion(id, "text_completion", created, settings.servedModelName(),
+                    List.of(new Wire.Choice(0, text, null, finish == null ? null : Wire.finishReason(finish), null)), usage)));
             if (finish == null) {
-                out.send(chunk);
+                exchange.chunk(chunk);
             } else if (p.includeUsage()) {
-                out.close(chunk, usageChunk(index), DONE);
+                exchange.lastChunk(concat(chunk, event(json(new Wire.Completion(id, "text_completion", created,
+                        settings.servedModelName(), List.of(), Wire.Usage.of(p.promptTokens(), index)))), DONE));
             } else {
-                out.close(chunk, DONE);
+                exchange.lastChunk(concat(chunk, DONE));
             }
-        }
-
-        private byte[] usageChunk(final int tokens) {
-            return SseWriter.event(new String(json(new Wire.Completion(id, "text_completion", created,
-                    settings.servedModelName(), List.of(), Wire.Usage.of(p.promptTokens(), tokens))), StandardCharsets.UTF_8));
         }
 
         @Override
         public void onEnd(final FinishReason reason, final String message) {
             if (reason == FinishReason.ABORT) {
-                out.abort(new EofException(message));
+                exchange.abandon();
             } else {
                 // vLLM reports an error inside a stream as a data line holding its error object, then [DONE].
-                out.close(SseWriter.event(new String(json(new ApiError(500, "InternalServerError", null, message).body()),
-                        StandardCharsets.UTF_8)), DONE);
+                exchange.lastChunk(concat(event(json(new ApiError(500, "InternalServerError", null, message).body())), DONE));
             }
         }
     }
 
     /** A non-streamed request: one body once it has finished. */
     private final class Whole implements SimEngine.Client {
-        private final Response response;
-        private final Callback callback;
+        private final Exchange exchange;
         private final String id;
         private final long created;
         private final CompletionParams p;
-        private final AtomicBoolean answered = new AtomicBoolean();
 
-        Whole(final Response response, final Callback callback, final String id, final long created,
-              final CompletionParams p) {
-            this.response = response;
-            this.callback = callback;
+        Whole(final Exchange exchange, final String id, final long created, final CompletionParams p) {
+            this.exchange = exchange;
             this.id = id;
             this.created = created;
             this.p = p;
@@ -310,23 +400,34 @@ public final class VllmSimServer implements AutoCloseable {
 
         @Override
         public void onToken(final int index, final FinishReason finish) {
-            if (finish != null && answered.compareAndSet(false, true)) {
-                writeJson(response, 200, new Wire.Completion(id, "text_completion", created, settings.servedModelName(),
+            if (finish != null) {
+                exchange.whole(200, json(new Wire.Completion(id, "text_completion", created, settings.servedModelName(),
                         List.of(new Wire.Choice(0, text(index, finish), null, Wire.finishReason(finish), null)),
-                        Wire.Usage.of(p.promptTokens(), index)), callback);
+                        Wire.Usage.of(p.promptTokens(), index))));
             }
         }
 
         @Override
         public void onEnd(final FinishReason reason, final String message) {
-            if (!answered.compareAndSet(false, true)) {
-                return;
-            }
             if (reason == FinishReason.ABORT) {
-                callback.failed(new EofException(message));
+                exchange.abandon();
             } else {
-                writeJson(response, 500, new ApiError(500, "InternalServerError", null, message).body(), callback);
+                exchange.whole(500, json(new ApiError(500, "InternalServerError", null, message).body()));
             }
         }
+    }
+
+    private static byte[] concat(final byte[]... parts) {
+        int size = 0;
+        for (final byte[] p : parts) {
+            size += p.length;
+        }
+        final byte[] out = new byte[size];
+        int at = 0;
+        for (final byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 }
