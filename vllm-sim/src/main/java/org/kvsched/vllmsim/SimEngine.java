@@ -41,8 +41,10 @@ import org.kvsched.core.policy.PolicyContext;
  * those reports.
  *
  * <p>Clock: modelled microseconds since start = wall microseconds since start x speed. A request's arrival is
- * the wall time its HTTP request was received. If the thread falls behind (a very high speed), tokens go out
- * late and the next decision starts later in modelled time, as a real server's would after an overhead.
+ * the wall time its HTTP request was received. Iterations follow each other back to back in modelled time: a
+ * decision after a report is taken at the report's end (or at the last arrival, if later), so a thread that
+ * wakes late (a busy machine, a very high speed) sends tokens late but catches up, instead of shifting every
+ * later iteration. Only a decision on an idle replica is taken at the wall clock's reading.
  *
  * <p>Aborts (a client that went away), as vLLM handles them: a waiting (or preempted) request leaves the queue
  * at once ({@link org.kvsched.core.engine.Scheduler#abortWaiting}); a running one ends, with reason
@@ -159,6 +161,7 @@ final class SimEngine implements AutoCloseable {
     private final Map<Long, Live> live = new HashMap<>();
     private final Set<Long> abortsPending = new HashSet<>();
     private final Thread thread;
+    private final Runnable beforeWait;
     private final long startNanos;
     private volatile Stats stats;
 
@@ -170,9 +173,12 @@ final class SimEngine implements AutoCloseable {
     /**
      * Builds the engine and starts its scheduler thread.
      *
-     * @param settings the server's settings (deployment, limits, speed, output lengths, served model name)
+     * @param settings   the server's settings (deployment, limits, speed, output lengths, served model name)
+     * @param beforeWait runs on the scheduler thread whenever it is about to wait (for an input or an iteration's
+     *                   end): where clients hand over at once what they queued during the iterations just ended
      */
-    SimEngine(final VllmSimSettings settings) {
+    SimEngine(final VllmSimSettings settings, final Runnable beforeWait) {
+        this.beforeWait = beforeWait;
         this.speed = settings.speed();
         this.blockSize = settings.profile().blockSize();
         this.executor = new PlanExecutor(settings.profile().timeModel());
@@ -246,6 +252,7 @@ final class SimEngine implements AutoCloseable {
         try {
             while (true) {
                 final Input in;
+                beforeWait.run();
                 if (run == null) {
                     in = inbox.take();
                 } else {
@@ -265,7 +272,7 @@ final class SimEngine implements AutoCloseable {
                     break;
                 }
                 if (run == null) {
-                    decide();
+                    decide(modelUs(System.nanoTime()));
                 } else {
                     // As vLLM schedules every iteration: the input is seen at the end of the iteration running now.
                     run.cut = true;
@@ -320,9 +327,9 @@ final class SimEngine implements AutoCloseable {
         return true;
     }
 
-    /** Asks the scheduler now; starts the plan it makes, if any. */
-    private void decide() {
-        loop.advanceAt(modelUs(System.nanoTime()));
+    /** Asks the scheduler at modelled time {@code nowUs}; starts the plan it makes, if any. */
+    private void decide(final long nowUs) {
+        loop.advanceAt(nowUs);
         undelivered = 0;
         final BatchPlan plan = planned;
         planned = null;
@@ -384,7 +391,9 @@ final class SimEngine implements AutoCloseable {
         run.done++;
         if (run.cut || run.done == run.ends.length) {
             report();
-            decide();
+            // The next step follows this one back to back, as vLLM's engine loop does, even when this thread is
+            // late (a busy machine): a late thread must not push the modelled timeline, or lateness would add up.
+            decide(Math.max(loop.scheduler().clockUs(), lastArrivalUs));
         }
         publish();
     }

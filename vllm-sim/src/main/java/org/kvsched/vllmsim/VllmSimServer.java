@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,9 +18,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -41,6 +46,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.AbstractEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import org.kvsched.core.engine.FinishReason;
@@ -71,6 +77,7 @@ public final class VllmSimServer implements AutoCloseable {
     private static final int MAX_BODY_BYTES = 64 << 20;
     private static final String JSON_TYPE = "application/json";
     private static final byte[] DONE = event("[DONE]".getBytes(StandardCharsets.US_ASCII));
+    private static final Runnable NOTHING = () -> { };
 
     private final VllmSimSettings settings;
     private final SimEngine engine;
@@ -78,16 +85,20 @@ public final class VllmSimServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel listener;
     private final long createdSeconds = System.currentTimeMillis() / 1000;
+    /** Event loops with deferred writes to run; touched by the scheduler thread only. */
+    private final Set<EventLoop> toWake = new HashSet<>();
 
     private VllmSimServer(final VllmSimSettings settings) {
         this.settings = settings;
-        this.engine = new SimEngine(settings);
+        this.engine = new SimEngine(settings, this::wakeWriters);
         this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vllm-sim-accept", true),
                 NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("vllm-sim-http", true),
                 NioIoHandler.newFactory());
         final ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)
+                // Every token is a small write: without TCP_NODELAY, Nagle's algorithm holds them for the client's ACKs.
+                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
@@ -148,6 +159,29 @@ public final class VllmSimServer implements AutoCloseable {
     private void shutdown() {
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * Hands a write to its connection's event loop without waking it: the scheduler thread queues the writes of
+     * a whole iteration, then wakes each loop once ({@link #wakeWriters}) when it is about to wait anyway. A
+     * wake-up per token would cost the scheduler thread its CPU at every token on a busy machine.
+     */
+    private void deferWrite(final Channel ch, final Runnable write) {
+        final EventLoop loop = ch.eventLoop();
+        if (loop instanceof AbstractEventExecutor lazy) {
+            lazy.lazyExecute(write);
+            toWake.add(loop);
+        } else {
+            loop.execute(write);
+        }
+    }
+
+    /** Wakes the event loops that got writes since the last call (scheduler thread only). */
+    private void wakeWriters() {
+        for (final EventLoop loop : toWake) {
+            loop.execute(NOTHING);
+        }
+        toWake.clear();
     }
 
     /** The token text of output position {@code index} (1-based). */
@@ -296,8 +330,11 @@ public final class VllmSimServer implements AutoCloseable {
                 client);
     }
 
-    /** One request's connection: ends the exchange once, and then no longer aborts on a close. */
-    private static final class Exchange {
+    /**
+     * One request's connection, written from the scheduler thread: ends the exchange once, and then no longer
+     * aborts on a close.
+     */
+    private final class Exchange {
         private final Channel ch;
         private final boolean keepAlive;
         private final ChannelFutureListener abortOnClose;
@@ -312,7 +349,7 @@ public final class VllmSimServer implements AutoCloseable {
         /** Writes part of a streamed body. */
         void chunk(final byte[] bytes) {
             if (!ended.get()) {
-                ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
+                deferWrite(ch, () -> ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes))));
             }
         }
 
@@ -320,10 +357,12 @@ public final class VllmSimServer implements AutoCloseable {
         void lastChunk(final byte[] bytes) {
             if (ended.compareAndSet(false, true)) {
                 ch.closeFuture().removeListener(abortOnClose);
-                final var done = ch.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(bytes)));
-                if (!keepAlive) {
-                    done.addListener(ChannelFutureListener.CLOSE);
-                }
+                deferWrite(ch, () -> {
+                    final ChannelFuture done = ch.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(bytes)));
+                    if (!keepAlive) {
+                        done.addListener(ChannelFutureListener.CLOSE);
+                    }
+                });
             }
         }
 
@@ -331,7 +370,7 @@ public final class VllmSimServer implements AutoCloseable {
         void whole(final int status, final byte[] json) {
             if (ended.compareAndSet(false, true)) {
                 ch.closeFuture().removeListener(abortOnClose);
-                send(ch, keepAlive, HttpResponseStatus.valueOf(status), JSON_TYPE, json);
+                deferWrite(ch, () -> send(ch, keepAlive, HttpResponseStatus.valueOf(status), JSON_TYPE, json));
             }
         }
 
