@@ -382,31 +382,47 @@ public final class VllmSimServer implements AutoCloseable {
         }
     }
 
-    /** A streamed request: one chunk per token, then the usage chunk if asked, then {@code [DONE]}. */
-    private final class Streaming implements SimEngine.Client {
-        private final Exchange exchange;
-        private final String id;
-        private final long created;
-        private final CompletionParams p;
+    /** What both kinds of answer know of their request. */
+    private abstract class Answer implements SimEngine.Client {
+        final Exchange exchange;
+        final String id;
+        final long created;
+        final CompletionParams p;
 
-        Streaming(final Exchange exchange, final String id, final long created, final CompletionParams p) {
+        Answer(final Exchange exchange, final String id, final long created, final CompletionParams p) {
             this.exchange = exchange;
             this.id = id;
             this.created = created;
             this.p = p;
         }
 
+        /** A {@code text_completion} object of this request, as JSON. */
+        final byte[] completion(final List<Wire.Choice> choices, final Wire.Usage usage) {
+            return json(new Wire.Completion(id, "text_completion", created, settings.servedModelName(), choices, usage));
+        }
+
+        /** vLLM's error object for a request the server could not finish, as JSON. */
+        final byte[] failure(final String message) {
+            return json(new ApiError(500, "InternalServerError", null, message).body());
+        }
+    }
+
+    /** A streamed request: one chunk per token, then the usage chunk if asked, then {@code [DONE]}. */
+    private final class Streaming extends Answer {
+        Streaming(final Exchange exchange, final String id, final long created, final CompletionParams p) {
+            super(exchange, id, created, p);
+        }
+
         @Override
         public void onToken(final int index, final FinishReason finish) {
             final String text = finish == FinishReason.EOS ? "" : word(index);
             final Wire.Usage usage = p.continuousUsage() ? Wire.Usage.of(p.promptTokens(), index) : null;
-            final byte[] chunk = event(json(new Wire.Completion(id, "text_completion", created, settings.servedModelName(),
-                    List.of(new Wire.Choice(0, text, null, finish == null ? null : Wire.finishReason(finish), null)), usage)));
+            final byte[] chunk = event(completion(List.of(new Wire.Choice(0, text, null,
+                    finish == null ? null : Wire.finishReason(finish), null)), usage));
             if (finish == null) {
                 exchange.chunk(chunk);
             } else if (p.includeUsage()) {
-                exchange.lastChunk(concat(chunk, event(json(new Wire.Completion(id, "text_completion", created,
-                        settings.servedModelName(), List.of(), Wire.Usage.of(p.promptTokens(), index)))), DONE));
+                exchange.lastChunk(concat(chunk, event(completion(List.of(), Wire.Usage.of(p.promptTokens(), index))), DONE));
             } else {
                 exchange.lastChunk(concat(chunk, DONE));
             }
@@ -418,31 +434,22 @@ public final class VllmSimServer implements AutoCloseable {
                 exchange.abandon();
             } else {
                 // vLLM reports an error inside a stream as a data line holding its error object, then [DONE].
-                exchange.lastChunk(concat(event(json(new ApiError(500, "InternalServerError", null, message).body())), DONE));
+                exchange.lastChunk(concat(event(failure(message)), DONE));
             }
         }
     }
 
     /** A non-streamed request: one body once it has finished. */
-    private final class Whole implements SimEngine.Client {
-        private final Exchange exchange;
-        private final String id;
-        private final long created;
-        private final CompletionParams p;
-
+    private final class Whole extends Answer {
         Whole(final Exchange exchange, final String id, final long created, final CompletionParams p) {
-            this.exchange = exchange;
-            this.id = id;
-            this.created = created;
-            this.p = p;
+            super(exchange, id, created, p);
         }
 
         @Override
         public void onToken(final int index, final FinishReason finish) {
             if (finish != null) {
-                exchange.whole(200, json(new Wire.Completion(id, "text_completion", created, settings.servedModelName(),
-                        List.of(new Wire.Choice(0, text(index, finish), null, Wire.finishReason(finish), null)),
-                        Wire.Usage.of(p.promptTokens(), index))));
+                exchange.whole(200, completion(List.of(new Wire.Choice(0, text(index, finish), null,
+                        Wire.finishReason(finish), null)), Wire.Usage.of(p.promptTokens(), index)));
             }
         }
 
@@ -451,7 +458,7 @@ public final class VllmSimServer implements AutoCloseable {
             if (reason == FinishReason.ABORT) {
                 exchange.abandon();
             } else {
-                exchange.whole(500, json(new ApiError(500, "InternalServerError", null, message).body()));
+                exchange.whole(500, failure(message));
             }
         }
     }
