@@ -43,7 +43,7 @@ class TimingTest {
             final double measuredMs = (events.get(OUTPUT - 1).nanos() - events.get(0).nanos()) / 1e6;
             System.out.printf("vllm-sim timing: %d decode iterations modelled %.1f ms, / %.0f = %.2f ms expected, %.2f ms measured%n",
                     OUTPUT - 1, modelledUs / 1000, SPEED, expectedMs, measuredMs);
-            assertTrue(measuredMs >= 0.75 * expectedMs && measuredMs <= 2.0 * expectedMs,
+            assertTrue(measuredMs >= 0.75 * expectedMs && measuredMs <= 3.0 * expectedMs,
                     "tokens 2.." + OUTPUT + " took " + measuredMs + " ms, expected about " + expectedMs + " ms");
         }
     }
