@@ -293,6 +293,7 @@ final class SimEngine implements AutoCloseable {
                 }
             }
             live.clear();
+            beforeWait.run();
         }
     }
 

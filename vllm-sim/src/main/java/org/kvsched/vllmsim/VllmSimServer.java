@@ -325,9 +325,11 @@ public final class VllmSimServer implements AutoCloseable {
         } else {
             client = new Whole(exchange, id, created, p);
         }
-        ch.closeFuture().addListener(abortOnClose);
         engine.submit(rid, new SimEngine.Generation(p.promptTokens(), p.maxTokens(), p.minTokens(), p.ignoreEos()), received,
                 client);
+        // After the submit, so that the abort of a connection already closed comes after its arrival (a listener
+        // added to a completed close future runs at once).
+        ch.closeFuture().addListener(abortOnClose);
     }
 
     /**
