@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             ExperimentCommand.class,
             FluidCommand.class,
+            VllmSimCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KvschedCli implements Runnable {

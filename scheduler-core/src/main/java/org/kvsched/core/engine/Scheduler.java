@@ -591,6 +591,30 @@ public final class Scheduler {
         return stuck.size();
     }
 
+    /**
+     * Ends a waiting request (queued, or preempted and queued again) without running it, because its client
+     * went away: a COMPLETED event with reason {@code abort} and the tokens generated so far. A waiting request
+     * holds no KV blocks. A running request cannot end this way: it ends through its plan's report
+     * ({@link FinishReason#ABORT} in its progress). A transport that records its inputs for replay must record
+     * this call as one.
+     *
+     * @param requestId the request
+     * @param nowUs     time of the abort, microseconds
+     * @return false if the request is not waiting here (running, finished, or unknown)
+     */
+    public boolean abortWaiting(final long requestId, final long nowUs) {
+        final Sequence seq = active.get(requestId);
+        if (seq == null || seq.state != Sequence.State.WAITING) {
+            return false;
+        }
+        waiting.remove(seq);
+        active.remove(requestId);
+        seq.state = Sequence.State.FINISHED;
+        emit(RequestEventKind.COMPLETED, seq.request, Math.max(nowUs, seq.request.arrivalUs()), seq.generated,
+                FinishReason.ABORT.wireName());
+        return true;
+    }
+
     private void accountGap(final long nowUs) {
         if (nowUs > accountedUntilUs) {
             gapBlockMicros += (double) kv.usedBlocks() * (nowUs - accountedUntilUs);
