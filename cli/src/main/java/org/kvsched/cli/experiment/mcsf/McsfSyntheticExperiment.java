@@ -145,32 +145,10 @@ public final class McsfSyntheticExperiment implements Experiment {
     /** One instance: generate, run MC-SF through the mechanism, solve the hindsight problem. */
     private static Instance instance(final SplittableRandom rng, final boolean atZero, final double limit,
                                      final int evaluations) {
-        final int m = rng.nextInt(30, 51);
-        final List<long[]> rows = new ArrayList<>();
-        if (atZero) {
-            final int n = rng.nextInt(40, 61);
-            for (int i = 0; i < n; i++) {
-                rows.add(new long[] {0});
-            }
-        } else {
-            final int slots = rng.nextInt(40, 61);
-            final double lambda = 0.5 + rng.nextDouble();
-            for (int t = 0; t < slots; t++) {
-                final int count = poisson(rng, lambda);
-                for (int c = 0; c < count; c++) {
-                    rows.add(new long[] {t});
-                }
-            }
-            if (rows.isEmpty()) {
-                rows.add(new long[] {0});
-            }
-        }
-        final List<Request> reqs = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            final int s = rng.nextInt(1, 6);
-            final int o = rng.nextInt(1, Math.max(2, m - s));
-            reqs.add(new Request(i, rows.get(i)[0] * UnitTimeModel.UNIT_MICROS, s + 1, o));
-        }
+        final SyntheticInstance inst = SyntheticInstance.draw(rng,
+                atZero ? SyntheticInstance.Arrivals.AT_ZERO : SyntheticInstance.Arrivals.POISSON);
+        final int m = inst.capacity();
+        final List<Request> reqs = inst.requests();
         final Workload w = new Workload("mcsf-synthetic", reqs);
         final SimulationSetup setup = new SimulationSetup(w, PolicyConfig.parse("mcsf"), ModelCatalog.byName("unit:kv=" + m),
                 LengthPredictor.oracle(), 1, "round-robin", 1);
@@ -208,17 +186,5 @@ public final class McsfSyntheticExperiment implements Experiment {
             total += o.e2eUs();
         }
         return total / UnitTimeModel.UNIT_MICROS;
-    }
-
-    /** Knuth's Poisson sampler (small rates). */
-    private static int poisson(final SplittableRandom rng, final double lambda) {
-        final double limit = Math.exp(-lambda);
-        double prod = rng.nextDouble();
-        int k = 0;
-        while (prod > limit) {
-            prod *= rng.nextDouble();
-            k++;
-        }
-        return k;
     }
 }

@@ -1,0 +1,108 @@
+package org.kvsched.cli.experiment.mcsf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.kvsched.core.exec.UnitTimeModel;
+import org.kvsched.core.model.Request;
+import org.kvsched.core.policy.hindsight.HindsightProblem;
+
+/**
+ * One synthetic instance of Jaillet et al. (arXiv 2502.07115, section "Numerical experiments"), in the paper's
+ * terms: capacity M, and per request an arrival slot, a prompt size s_i and an output length o_i. In the
+ * paper's model a request holds {@code s + j} tokens while it generates its j-th token (peak {@code s + o}).
+ *
+ * <p>The mechanism charges the KV of computed tokens, {@code prompt + j - 1}; {@link #requests()} and
+ * {@link #problem()} therefore give every request a prompt of {@code s + 1} tokens, which makes the two
+ * memory models identical.
+ *
+ * @param capacity M, tokens
+ * @param arrivals arrival slot per request (iterations from 0), non-decreasing
+ * @param prompts  paper prompt size s_i per request, tokens
+ * @param outputs  output length o_i per request, tokens
+ */
+public record SyntheticInstance(int capacity, long[] arrivals, int[] prompts, int[] outputs) {
+
+    /** Which arrival model of the paper. */
+    public enum Arrivals {
+        /** Model 1: n requests, all at slot 0. */
+        AT_ZERO,
+        /** Model 2: per-slot Poisson counts over a horizon of slots. */
+        POISSON
+    }
+
+    public SyntheticInstance {
+        if (arrivals.length != outputs.length || prompts.length != outputs.length || outputs.length == 0) {
+            throw new IllegalArgumentException("arrivals, prompts and outputs must have the same non-zero length");
+        }
+    }
+
+    /** Number of requests. */
+    public int size() {
+        return outputs.length;
+    }
+
+    /** The requests as the mechanism sees them (prompt s + 1, arrival in unit-model microseconds). */
+    public List<Request> requests() {
+        final List<Request> reqs = new ArrayList<>(size());
+        for (int i = 0; i < size(); i++) {
+            reqs.add(new Request(i, arrivals[i] * UnitTimeModel.UNIT_MICROS, prompts[i] + 1, outputs[i]));
+        }
+        return reqs;
+    }
+
+    /** The hindsight problem of the instance (block size 1). */
+    public HindsightProblem problem() {
+        return HindsightProblem.of(requests(), capacity, 1, UnitTimeModel.UNIT_MICROS);
+    }
+
+    /**
+     * Draws an instance at the paper's size: M uniform in [30, 50]; model 1: 40-60 requests at slot 0; model
+     * 2: 40-60 slots with Poisson(lambda) arrivals per slot, lambda uniform in [0.5, 1.5]; prompts 1-5.
+     */
+    public static SyntheticInstance draw(final SplittableRandom rng, final Arrivals model) {
+        final int m = rng.nextInt(30, 51);
+        final List<Long> slots = new ArrayList<>();
+        if (model == Arrivals.AT_ZERO) {
+            final int n = rng.nextInt(40, 61);
+            for (int i = 0; i < n; i++) {
+                slots.add(0L);
+            }
+        } else {
+            final int horizon = rng.nextInt(40, 61);
+            final double lambda = 0.5 + rng.nextDouble();
+            for (int t = 0; t < horizon; t++) {
+                final int count = poisson(rng, lambda);
+                for (int c = 0; c < count; c++) {
+                    slots.add((long) t);
+                }
+            }
+            if (slots.isEmpty()) {
+                slots.add(0L);
+            }
+        }
+        final int n = slots.size();
+        final long[] arrivals = new long[n];
+        final int[] prompts = new int[n];
+        final int[] outputs = new int[n];
+        for (int i = 0; i < n; i++) {
+            arrivals[i] = slots.get(i);
+            prompts[i] = rng.nextInt(1, 6);
+            outputs[i] = rng.nextInt(1, Math.max(2, m - prompts[i]));
+        }
+        return new SyntheticInstance(m, arrivals, prompts, outputs);
+    }
+
+    /** Knuth's Poisson sampler (small rates). */
+    static int poisson(final SplittableRandom rng, final double lambda) {
+        final double limit = Math.exp(-lambda);
+        double prod = rng.nextDouble();
+        int k = 0;
+        while (prod > limit) {
+            prod *= rng.nextDouble();
+            k++;
+        }
+        return k;
+    }
+}
