@@ -58,19 +58,54 @@ public record SyntheticInstance(int capacity, long[] arrivals, int[] prompts, in
     }
 
     /**
-     * Draws an instance at the paper's size: M uniform in [30, 50]; model 1: 40-60 requests at slot 0; model
-     * 2: 40-60 slots with Poisson(lambda) arrivals per slot, lambda uniform in [0.5, 1.5]; prompts 1-5.
+     * The ranges an instance is drawn from (all inclusive).
+     *
+     * @param minCapacity smallest M, tokens
+     * @param maxCapacity largest M, tokens
+     * @param minRequests fewest requests (arrival model 1)
+     * @param maxRequests most requests (arrival model 1)
+     * @param minSlots    shortest arrival horizon, slots (model 2)
+     * @param maxSlots    longest arrival horizon, slots (model 2)
+     * @param maxPrompt   largest prompt size s, tokens (s is uniform in 1..maxPrompt)
+     * @param poissonCap  most requests kept in model 2 (the first ones; later arrivals are dropped)
      */
+    public record Size(int minCapacity, int maxCapacity, int minRequests, int maxRequests, int minSlots, int maxSlots,
+                       int maxPrompt, int poissonCap) {
+
+        /** The paper's: M in [30, 50], 40-60 requests or 40-60 slots, s in 1..5; model 2 uncapped. */
+        public static final Size PAPER = new Size(30, 50, 40, 60, 40, 60, 5, Integer.MAX_VALUE);
+
+        public Size {
+            if (minCapacity < 2 || maxCapacity < minCapacity || minRequests < 1 || maxRequests < minRequests
+                    || minSlots < 1 || maxSlots < minSlots || maxPrompt < 1 || maxPrompt >= minCapacity || poissonCap < 1) {
+                throw new IllegalArgumentException("bad instance size " + this);
+            }
+        }
+    }
+
+    /** Draws an instance at the paper's size ({@link Size#PAPER}). */
     public static SyntheticInstance draw(final SplittableRandom rng, final Arrivals model) {
-        final int m = rng.nextInt(30, 51);
+        return draw(rng, model, Size.PAPER);
+    }
+
+    /**
+     * Draws an instance as the paper's generator does: M uniform, ONE prompt size s for the whole instance (the
+     * equal-prompt condition of the paper's theorems, and what its authors' code does), arrivals by the model
+     * (model 1: n uniform, all at slot 0; model 2: a horizon of slots, Poisson(lambda) arrivals per slot with
+     * lambda uniform in [0.5, 1.5], at least one request), outputs uniform in 1..M-s inclusive (so every
+     * request fits alone, its peak s + o reaching M at most).
+     */
+    public static SyntheticInstance draw(final SplittableRandom rng, final Arrivals model, final Size size) {
+        final int m = rng.nextInt(size.minCapacity(), size.maxCapacity() + 1);
+        final int s = rng.nextInt(1, size.maxPrompt() + 1);
         final List<Long> slots = new ArrayList<>();
         if (model == Arrivals.AT_ZERO) {
-            final int n = rng.nextInt(40, 61);
+            final int n = rng.nextInt(size.minRequests(), size.maxRequests() + 1);
             for (int i = 0; i < n; i++) {
                 slots.add(0L);
             }
         } else {
-            final int horizon = rng.nextInt(40, 61);
+            final int horizon = rng.nextInt(size.minSlots(), size.maxSlots() + 1);
             final double lambda = 0.5 + rng.nextDouble();
             for (int t = 0; t < horizon; t++) {
                 final int count = poisson(rng, lambda);
@@ -82,14 +117,14 @@ public record SyntheticInstance(int capacity, long[] arrivals, int[] prompts, in
                 slots.add(0L);
             }
         }
-        final int n = slots.size();
+        final int n = Math.min(slots.size(), model == Arrivals.POISSON ? size.poissonCap() : slots.size());
         final long[] arrivals = new long[n];
         final int[] prompts = new int[n];
         final int[] outputs = new int[n];
         for (int i = 0; i < n; i++) {
             arrivals[i] = slots.get(i);
-            prompts[i] = rng.nextInt(1, 6);
-            outputs[i] = rng.nextInt(1, Math.max(2, m - prompts[i]));
+            prompts[i] = s;
+            outputs[i] = rng.nextInt(1, m - s + 1);
         }
         return new SyntheticInstance(m, arrivals, prompts, outputs);
     }
