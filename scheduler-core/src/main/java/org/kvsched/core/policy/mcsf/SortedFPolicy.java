@@ -14,7 +14,7 @@ import org.kvsched.core.policy.SeqView;
 
 /**
  * {@code sorted-f}: Wang, Ye, Zhou, "LLM Serving Optimization with Variable Prefill and Decode Lengths",
- * arXiv 2508.06133 (research/mcsf-sortedf.md B.4).
+ * arXiv 2508.06133 (the Sorted-F algorithm).
  *
  * <p>Rule: requests are served in memory-feasible batches, the next batch being the one with the smallest
  * quality F(X) = (sum of predicted outputs of X) / |X|^2 (Smith's rule for a batch seen as one job of
