@@ -3,29 +3,13 @@ package org.kvsched.core.policy.hindsight;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.kvsched.core.testing.HindsightInstances;
 
 /** The exact search against brute force, the certified bounds against optima, the window search's contract. */
 class SearchAndBoundsTest {
-
-    /** Random instance: arrivals 0-2 apart (or all 0), prompts 1-4, outputs that fit alone (peak prompt + o - 1). */
-    private static HindsightProblem random(final SplittableRandom rng, final int n, final int m, final int blockSize,
-                                           final boolean atZero) {
-        final List<HindsightProblem.Job> jobs = new ArrayList<>();
-        long t = 0;
-        for (int i = 0; i < n; i++) {
-            if (!atZero) {
-                t += rng.nextInt(0, 3);
-            }
-            final int prompt = rng.nextInt(1, 5);
-            jobs.add(new HindsightProblem.Job(i, t, prompt, rng.nextInt(1, m * blockSize - prompt + 2)));
-        }
-        return new HindsightProblem(jobs, m, blockSize);
-    }
 
     /** Minimum over every start vector with each job waiting at most {@code maxWait} slots (feasible ones only). */
     private static long bruteForce(final HindsightProblem p, final int maxWait) {
@@ -58,7 +42,7 @@ class SearchAndBoundsTest {
         final SplittableRandom rng = new SplittableRandom(21);
         for (int trial = 0; trial < 60; trial++) {
             final int bs = trial % 3 == 2 ? 2 : 1;
-            final HindsightProblem p = random(rng, rng.nextInt(1, 5), bs == 1 ? rng.nextInt(5, 10) : 4, bs, trial % 2 == 0);
+            final HindsightProblem p = HindsightInstances.random(rng, rng.nextInt(1, 5), bs == 1 ? rng.nextInt(5, 10) : 4, bs, trial % 2 == 0);
             // In an optimal schedule no job waits longer than the last arrival plus every output (it could run after
             // all the others), so enumerating waits up to that is exhaustive.
             final long lastArrival = p.jobs().stream().mapToLong(HindsightProblem.Job::arrival).max().orElse(0);
@@ -80,7 +64,7 @@ class SearchAndBoundsTest {
         int aboveArea = 0;
         for (int trial = 0; trial < 80; trial++) {
             final int bs = trial % 4 == 3 ? 2 : 1;
-            final HindsightProblem p = random(rng, rng.nextInt(2, 9), bs == 1 ? rng.nextInt(6, 16) : 6, bs, trial % 2 == 0);
+            final HindsightProblem p = HindsightInstances.random(rng, rng.nextInt(2, 9), bs == 1 ? rng.nextInt(6, 16) : 6, bs, trial % 2 == 0);
             final long opt = new ExhaustiveSolver().solve(p, 0, null).totalLatency();
             final long bound = LowerBounds.totalLatency(p);
             final long area = AreaLowerBound.totalLatency(p);
@@ -96,7 +80,7 @@ class SearchAndBoundsTest {
     void windowSearchNeverWorsensAndIsExactWhenOneWindowHoldsEveryJob() {
         final SplittableRandom rng = new SplittableRandom(23);
         for (int trial = 0; trial < 40; trial++) {
-            final HindsightProblem p = random(rng, rng.nextInt(2, 8), rng.nextInt(6, 14), 1, trial % 2 == 0);
+            final HindsightProblem p = HindsightInstances.random(rng, rng.nextInt(2, 8), rng.nextInt(6, 14), 1, trial % 2 == 0);
             final long[] greedy = p.greedyStarts(true);
             final WindowSolver.Result narrow = new WindowSolver(3, 10_000, 10).improve(p, greedy);
             assertEquals(narrow.totalLatency(), p.totalLatency(narrow.starts()));
