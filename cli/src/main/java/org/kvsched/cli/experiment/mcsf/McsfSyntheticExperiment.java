@@ -166,6 +166,9 @@ public final class McsfSyntheticExperiment implements Experiment {
                 + "on MC-SF / OPT. The same search finds the proven optimum on %d of %d small instances.",
                 effort.evaluations(), effort.windowWidth(), effort.windowNodes(), effort.windowPasses(), smallSearchHits,
                 smallTotal));
+        notes.add("Poisson model: per-slot Poisson counts with a rate uniform in [0.5, 1.5] over 40-60 slots; the paper's "
+                + "text gives these ranges, its code release does not include the generator, so the discretisation is our "
+                + "reading and the Poisson verdict rests on it. Worst ratios are maxima over different random instances.");
         notes.add("Certified bound: the largest of the memory-time area bound and two one-machine relaxations (tails above "
                 + "half the cache cannot overlap; heavy jobs keep pairwise start gaps), see LowerBounds. MC-SF / bound is an "
                 + "upper bound on MC-SF / OPT. Small instances (n <= 10, M 10-16, s 1-2) are solved to proven optimality by "
@@ -194,6 +197,11 @@ public final class McsfSyntheticExperiment implements Experiment {
             stageMean[s] = mean(paper, i -> i.ratio(stage));
         }
         final double mean = stageMean[stages - 1];
+        // Standard error of the mean ratio over the instances: the paper's mean is called out of reach only when it is
+        // more than two standard errors below ours.
+        final double se = Math.sqrt(paper.stream().mapToDouble(i -> Math.pow(i.ratio(stages - 1) - mean, 2)).sum()
+                / Math.max(1, paper.size() - 1) / paper.size());
+        final boolean meanOutOfReach = mean - 2 * se > paperMean;
         final double worst = paper.stream().mapToDouble(i -> i.ratio(stages - 1)).max().orElse(Double.NaN);
         final double meanBound = mean(paper, i -> (double) i.mcsf() / i.bound());
         final double worstBound = paper.stream().mapToDouble(i -> (double) i.mcsf() / i.bound()).max().orElse(Double.NaN);
@@ -207,10 +215,11 @@ public final class McsfSyntheticExperiment implements Experiment {
         final int n = paper.size();
         final String optimalPaper = t0 ? PAPER_OPTIMAL_T0 + "/" + PAPER_INSTANCES : "-";
 
-        rows.add(List.of(label, "mean ratio to best-known (<= true)", f(mean), f(paperMean),
-                mean > paperMean + CONVERGED_DELTA ? "paper below our lower bound" : "consistent"));
-        rows.add(List.of(label, "worst ratio to best-known", f(worst), f(paperWorst),
-                worst > paperWorst ? "paper below our lower bound" : "consistent"));
+        rows.add(List.of(label, "mean ratio to best-known (<= true), +- s.e.", f(mean) + " +- " + f(se), f(paperMean),
+                meanOutOfReach ? "paper below our lower bound" : "consistent"));
+        // A maximum over different random instances: compared, not judged.
+        rows.add(List.of(label, "worst ratio to best-known", f(worst), f(paperWorst), worst > paperWorst ? "ours higher"
+                : "ours lower"));
         rows.add(List.of(label, "mean ratio to certified bound (>= true)", f(meanBound), f(paperMean),
                 meanBound < paperMean ? "paper above our upper bound" : "consistent"));
         rows.add(List.of(label, "MC-SF = best-known (>= # optimal)", equal + "/" + n, optimalPaper,
@@ -222,6 +231,8 @@ public final class McsfSyntheticExperiment implements Experiment {
                 + f(stageMean[2]), "-", converged ? "converged" : "not converged"));
 
         json.put("mean_ratio_" + key, mean);
+        json.put("se_mean_ratio_" + key, se);
+        json.put("paper_mean_out_of_reach_" + key, meanOutOfReach);
         json.put("worst_ratio_" + key, worst);
         json.put("mean_ratio_to_bound_" + key, meanBound);
         json.put("worst_ratio_to_bound_" + key, worstBound);
@@ -236,9 +247,10 @@ public final class McsfSyntheticExperiment implements Experiment {
 
         final StringBuilder verdict = new StringBuilder(label).append(": MC-SF / OPT lies in [")
                 .append(f(mean)).append(", ").append(f(meanBound)).append("] on average");
-        if (mean > paperMean + CONVERGED_DELTA) {
+        if (meanOutOfReach) {
             verdict.append(String.format(Locale.ROOT, "; the paper's mean %s is NOT reproducible under its own model: "
-                    + "feasible schedules beat MC-SF by more than that on average", f(paperMean)));
+                    + "feasible schedules beat MC-SF by more than that on average (by more than two standard errors, %s)",
+                    f(paperMean), f(se)));
         } else {
             verdict.append(String.format(Locale.ROOT, "; the paper's mean %s is inside it", f(paperMean)));
         }
