@@ -18,7 +18,7 @@ import org.kvsched.core.policy.hindsight.HindsightSolution;
 import org.kvsched.core.policy.hindsight.HindsightSolver;
 
 /**
- * The hindsight integer program of Jaillet et al. (arXiv 2502.07115, research/mcsf-sortedf.md A.3) solved with
+ * The hindsight integer program of Jaillet et al. (arXiv 2502.07115, the hindsight integer program; docs/mcsf-fidelity.md) solved with
  * OR-Tools CP-SAT.
  *
  * <p>Formulation (exact for the mechanism's memory model, any block size). One integer start S_i per job in

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.kvsched.core.testing.HindsightInstances;
 import org.kvsched.core.policy.hindsight.AreaLowerBound;
 import org.kvsched.core.policy.hindsight.ExhaustiveSolver;
 import org.kvsched.core.policy.hindsight.HindsightProblem;
@@ -16,20 +15,6 @@ import org.kvsched.core.policy.hindsight.HindsightSolution;
 import org.kvsched.core.policy.hindsight.HindsightSolvers;
 
 class CpSatHindsightSolverTest {
-
-    private static HindsightProblem random(final SplittableRandom rng, final int n, final int m, final int blockSize,
-                                           final boolean atZero) {
-        final List<HindsightProblem.Job> jobs = new ArrayList<>();
-        long t = 0;
-        for (int i = 0; i < n; i++) {
-            if (!atZero) {
-                t += rng.nextInt(0, 3);
-            }
-            final int prompt = rng.nextInt(1, 6);
-            jobs.add(new HindsightProblem.Job(i, t, prompt, rng.nextInt(1, m * blockSize - prompt + 1)));
-        }
-        return new HindsightProblem(jobs, m, blockSize);
-    }
 
     @Test
     void isTheRegisteredServiceAndItsNativeLibraryLoads() {
@@ -42,7 +27,7 @@ class CpSatHindsightSolverTest {
         final CpSatHindsightSolver cp = new CpSatHindsightSolver();
         for (int trial = 0; trial < 40; trial++) {
             final int bs = trial % 4 == 3 ? 4 : 1;
-            final HindsightProblem p = random(rng, rng.nextInt(2, 7), bs == 1 ? rng.nextInt(8, 16) : 4, bs, trial % 2 == 0);
+            final HindsightProblem p = HindsightInstances.random(rng, rng.nextInt(2, 7), bs == 1 ? rng.nextInt(8, 16) : 4, bs, trial % 2 == 0);
             final HindsightSolution exact = new ExhaustiveSolver().solve(p, 10, null);
             final HindsightSolution sat = cp.solve(p, 10, null);
             assertTrue(sat.optimal(), "trial " + trial);
@@ -56,7 +41,7 @@ class CpSatHindsightSolverTest {
         // Half of a synthetic-study instance (20 jobs at time 0, M = 30): CP-SAT improves on the hint or keeps it.
         final SplittableRandom rng = new SplittableRandom(8);
         final int m = 30;
-        final HindsightProblem p = random(rng, 20, m, 1, true);
+        final HindsightProblem p = HindsightInstances.random(rng, 20, m, 1, true);
         final long greedy = p.totalLatency(p.greedyStarts(true));
         final HindsightSolution ls = new org.kvsched.core.policy.hindsight.LocalSearchSolver(1, 5_000).solve(p, 0, null);
         System.out.printf("local search: %d in %.2f s%n", ls.totalLatency(), ls.seconds());

@@ -14,7 +14,8 @@ import java.util.Map;
  * keys are case-insensitive. Keys accepted by every model: {@code kv} (KV capacity, tokens; must be a
  * multiple of the block size), {@code block} (tokens per block) and {@code ctx} (max context, tokens).
  * Model-specific keys: {@code cpu} (CPU overhead, ms per iteration) for the component models;
- * {@code d0} (ms) and {@code d1} (ms per KV token) for {@code linear}.
+ * {@code d0} (ms) and {@code d1} (ms per KV token) for {@code linear}; {@code a} (ms per request), {@code b} (ms per
+ * prompt token), {@code c} (ms per batch) and {@code d} (ms per context token) for {@code mcsf-linear}.
  *
  * <table>
  *   <caption>Catalog</caption>
@@ -25,6 +26,7 @@ import java.util.Map;
  *   <tr><td>llama3-8b-a100</td><td>{@link VidurComponentModel}, Meta-Llama-3-8B TP1 (GQA)</td><td>483,328</td><td>16</td></tr>
  *   <tr><td>*-fit</td><td>{@link LinearSurrogateModel} of the same deployment</td><td>same</td><td>16</td></tr>
  *   <tr><td>linear</td><td>{@link LinearKvModel#DEFAULT}</td><td>118,784</td><td>16</td></tr>
+ *   <tr><td>mcsf-linear</td><td>{@link LinearBatchModel#MCSF_AUTHORS}</td><td>16,492</td><td>1</td></tr>
  *   <tr><td>unit</td><td>{@link UnitTimeModel}</td><td>50</td><td>1</td></tr>
  * </table>
  *
@@ -33,7 +35,8 @@ import java.util.Map;
  * 6,979,321,856 parameters = 13,958,643,712 B, KV 128 KiB per token (8 KV heads), so
  * (77,309,411,328 - 13,958,643,712) / (128 KiB x 4,096) = 118 requests = 483,328 tokens (30,208 blocks;
  * docs/wait-fidelity.md section 1). The theory model
- * counts single tokens, hence block 1. Stateless: every call builds fresh immutable profiles.
+ * counts single tokens, hence block 1; {@code mcsf-linear} is the MC-SF paper's trace setting (Llama2-70B on two
+ * A100s, M = 16,492 tokens, token-exact). Stateless: every call builds fresh immutable profiles.
  */
 public final class ModelCatalog {
 
@@ -46,6 +49,8 @@ public final class ModelCatalog {
     private static final int KV_70B_TP2 = 53_248;
     private static final int KV_70B_TP4 = 524_288;
     private static final int KV_L3_8B_TP1 = 483_328;
+    /** The KV budget of the MC-SF paper's trace study (Llama2-70B on two A100s), tokens. */
+    private static final int KV_MCSF_TRACE = 16_492;
 
     private static final List<String> COMMON_KEYS = List.of("kv", "block", "ctx");
 
@@ -66,6 +71,7 @@ public final class ModelCatalog {
         LLAMA2_70B_TP4_FIT("llama2-70b-a100-tp4-fit", Kind.SURROGATE, KV_70B_TP4, VLLM_BLOCK,
                 ComponentCoefficients.LLAMA2_70B_A100_TP4, LinearSurrogateModel.LLAMA2_70B_A100_TP4),
         LINEAR("linear", Kind.LINEAR, KV_7B_TP1, VLLM_BLOCK, null, null),
+        MCSF_LINEAR("mcsf-linear", Kind.LINEAR_BATCH, KV_MCSF_TRACE, 1, null, null),
         UNIT("unit", Kind.UNIT, 50, 1, null, null);
 
         final String specName;
@@ -96,6 +102,7 @@ public final class ModelCatalog {
         COMPONENT(List.of("cpu")),
         SURROGATE(List.of()),
         LINEAR(List.of("d0", "d1")),
+        LINEAR_BATCH(List.of("a", "b", "c", "d")),
         UNIT(List.of());
 
         final List<String> extraKeys;
@@ -243,6 +250,19 @@ public final class ModelCatalog {
                 description = "WAIT-paper linear model d0 + d1 * KV tokens of the batch (ms)";
                 display.put("d0", Double.toString(d0));
                 display.put("d1", Double.toString(d1));
+                break;
+            }
+            case LINEAR_BATCH: {
+                final LinearBatchModel k = LinearBatchModel.MCSF_AUTHORS;
+                final LinearBatchModel m = new LinearBatchModel(nonNegativeDouble(params, "a", k.aMsPerRequest(), e),
+                        nonNegativeDouble(params, "b", k.bMsPerPromptToken(), e), nonNegativeDouble(params, "c", k.cMs(), e),
+                        nonNegativeDouble(params, "d", k.dMsPerContextToken(), e));
+                model = m;
+                description = "MC-SF authors' trace batch time c + b * prompt tokens + (d * mean context + a) * batch size (ms)";
+                display.put("a", Double.toString(m.aMsPerRequest()));
+                display.put("b", Double.toString(m.bMsPerPromptToken()));
+                display.put("c", Double.toString(m.cMs()));
+                display.put("d", Double.toString(m.dMsPerContextToken()));
                 break;
             }
             case UNIT:

@@ -18,7 +18,7 @@ class ModelCatalogTest {
     private static final List<String> NAMES = List.of(
             "llama2-7b-a100", "llama2-70b-a100-tp2", "llama2-70b-a100-tp4", "llama3-8b-a100",
             "llama2-7b-a100-fit", "llama2-70b-a100-tp2-fit", "llama2-70b-a100-tp4-fit",
-            "linear", "unit");
+            "linear", "mcsf-linear", "unit");
 
     @Test
     void namesAndDefaults() {

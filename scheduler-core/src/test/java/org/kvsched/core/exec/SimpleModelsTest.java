@@ -44,6 +44,24 @@ class SimpleModelsTest {
     }
 
     @Test
+    void mcsfAuthorsBatchTimeCountsEveryRequestAndThePromptTokens() {
+        final LinearBatchModel m = LinearBatchModel.MCSF_AUTHORS;
+        // Two whole prompts (300 and 200 tokens, context 0) and 10 decodes attending to 4,000 tokens in all:
+        // batch size 12, mean context 4,000 / 12.
+        final BatchShape shape = new BatchShape(List.of(new PrefillChunk(300, 0), new PrefillChunk(200, 0)), 10, 4_000);
+        final double expected = (0.0027 * 4_000.0 / 12 + 0.52) * 12 + 44.6 + 0.378 * 500;
+        assertEquals(expected, m.iterationMillis(shape), 1e-9);
+        assertEquals(Math.round(expected * 1000), m.iterationMicros(shape));
+        // A lone decode: 44.6 + 0.52 + 0.0027 * its context.
+        assertEquals(44.6 + 0.52 + 0.0027 * 100, m.iterationMillis(BatchShape.decodeOnly(1, 100)), 1e-9);
+        assertEquals(0L, m.iterationMicros(BatchShape.decodeOnly(0, 0)));
+        assertEquals(m, ModelCatalog.byName("mcsf-linear").timeModel());
+        assertEquals(16_492, ModelCatalog.byName("mcsf-linear").kvCapacityTokens());
+        assertEquals(new LinearBatchModel(1, 2, 3, 4), ModelCatalog.byName("mcsf-linear:a=1,b=2,c=3,d=4").timeModel());
+        assertThrows(IllegalArgumentException.class, () -> new LinearBatchModel(-1, 0, 0, 0));
+    }
+
+    @Test
     void unitModelIsOneSecondPerNonEmptyIteration() {
         final UnitTimeModel m = UnitTimeModel.INSTANCE;
         assertEquals(1_000_000L, UnitTimeModel.UNIT_MICROS);

@@ -5,7 +5,7 @@ import java.util.PriorityQueue;
 
 /**
  * A lower bound on the optimal total latency of a {@link HindsightProblem}, cheap enough for whole traces
- * (O(n log n)): the memory-time area bound of research/gsa-gba.md section 3, extended to arrivals.
+ * (O(n log n)): the memory-time area bound used in the analysis of Feng, Yang, Zhang (arXiv 2601.22996), extended to arrivals.
  *
  * <p>Argument. Let C_(k) be the k-th smallest completion time of any feasible schedule. (i) The k jobs done
  * by then include one whose {@code arrival + output} is at least the k-th smallest such value L_k. (ii) Job

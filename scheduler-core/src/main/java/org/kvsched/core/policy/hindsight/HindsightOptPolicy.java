@@ -15,9 +15,10 @@ import org.kvsched.core.policy.SeqView;
 import org.kvsched.core.policy.mcsf.FutureMemory;
 
 /**
- * {@code hindsight-opt}: the offline optimum of Jaillet et al. (arXiv 2502.07115, research/mcsf-sortedf.md
- * A.3) replayed through the mechanism. At construction it solves the {@link HindsightProblem} of the whole
- * workload (true lengths, known arrivals) with the best available {@link HindsightSolver}; at each decision
+ * {@code hindsight-opt}: the offline optimum of Jaillet et al. (arXiv 2502.07115, the hindsight integer
+ * program; docs/mcsf-fidelity.md) replayed through the mechanism. At construction it solves the
+ * {@link HindsightProblem} of the whole workload (true lengths, known arrivals) with the best available
+ * {@link HindsightSolver}; at each decision
  * it keeps every running request and starts the waiting ones whose planned start slot has come.
  *
  * <p>Offline by nature: it needs {@code PolicyContext.workload()}, one replica, and the {@code unit} time

@@ -9,7 +9,7 @@ import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.policy.mcsf.FutureMemory;
 
 /**
- * The hindsight scheduling problem of Jaillet et al. (arXiv 2502.07115, research/mcsf-sortedf.md A.3): every
+ * The hindsight scheduling problem of Jaillet et al. (arXiv 2502.07115, the hindsight integer program; docs/mcsf-fidelity.md): every
  * request's arrival and true lengths known, time in slots of one iteration, no preemption; choose a start slot
  * per request so that memory never exceeds the capacity and the total latency is minimal.
  *

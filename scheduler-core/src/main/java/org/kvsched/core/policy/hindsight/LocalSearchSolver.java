@@ -8,9 +8,11 @@ import java.util.SplittableRandom;
  * decoded by the serial schedule-generation scheme (every job, in list order, starts at the earliest slot at or
  * after its arrival where its whole growing footprint fits in the memory left by the jobs placed before it).
  *
- * <p>Why it can reach the optimum: the optimal value is attained by an active schedule (no job can start earlier
- * without moving another), and the serial scheme, over all lists, generates exactly the active schedules
- * (Kolisch, EJOR 1996, for resource profiles fixed relative to the start, which a growing KV footprint is).
+ * <p>Reach: with constant per-slot demands the serial scheme, over all lists, generates exactly the active
+ * schedules, among which an optimum lies (Kolisch, EJOR 1996). A growing footprint breaks that argument (moving a job
+ * earlier makes it older, hence larger, in every later slot), and some optima are out of reach: on M = 10, prompts of
+ * 2 and outputs 3, 3, 5, 5 every list decodes to a total latency of at least 22, the optimum is 21 (one short job
+ * starts a slot after it could; {@code docs/mcsf-fidelity.md}). {@link WindowSolver} tries every start slot.
  * The search starts from the hint's start order and from shortest-output and smallest-area orders, then applies
  * random insertions, accepting a list that is not worse (late acceptance over {@value #HISTORY} steps).
  * Deterministic for a seed and an evaluation budget; it proves nothing, so its bound is {@link AreaLowerBound}.
@@ -117,12 +119,47 @@ public final class LocalSearchSolver implements HindsightSolver {
         return order;
     }
 
+    /**
+     * Earliest start at or after {@code from} where a job with the non-decreasing per-slot {@code demand} fits under
+     * {@code capacity} on the profile {@code mem} (slots past its end are empty). A candidate start is checked from its
+     * last slot backwards; on a clash at slot t, every start up to t - e is skipped, e being the last offset whose
+     * demand fits in what slot t has left: an earlier start would meet slot t at an offset of higher demand.
+     */
+    static long earliestFit(final long[] mem, final long[] demand, final long capacity, final long from) {
+        long s = from;
+        int d = demand.length - 1;
+        while (d >= 0) {
+            final int t = (int) (s + d);
+            if (t < mem.length && mem[t] + demand[d] > capacity) {
+                final long room = capacity - mem[t];
+                int lo = -1;
+                int hi = d;
+                // Last offset e in [-1, d) with demand[e] <= room (demand[-1] reads as 0).
+                while (hi - lo > 1) {
+                    final int mid = (lo + hi) >>> 1;
+                    if (demand[mid] <= room) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                s = Math.max(s + 1, t - lo);
+                d = demand.length - 1;
+            } else {
+                d--;
+            }
+        }
+        return s;
+    }
+
     /** The serial schedule-generation scheme over a memory profile. */
     private static final class Decoder {
         final HindsightProblem p;
         final long[][] demand;
         final long[] mem;
         final long[] starts;
+        /** Smallest first-slot demand of any job: a slot with less room than this can host no job's start. */
+        final long minFirstDemand;
 
         Decoder(final HindsightProblem p) {
             this.p = p;
@@ -136,26 +173,27 @@ public final class LocalSearchSolver implements HindsightSolver {
             }
             this.mem = new long[(int) (p.safeHorizon() + 2)];
             this.starts = new long[p.size()];
+            long min = Long.MAX_VALUE;
+            for (final long[] dem : demand) {
+                min = Math.min(min, dem.length > 0 ? dem[0] : 0);
+            }
+            this.minFirstDemand = min;
         }
 
         /** Places the jobs in list order; returns the total latency (slots) and leaves the starts in {@link #starts}. */
         long decode(final int[] order) {
             Arrays.fill(mem, 0);
             long total = 0;
+            // Slots before 'open' lack room for any job's first slot; room only shrinks, so 'open' only moves right.
+            int open = 0;
             for (final int i : order) {
                 final HindsightProblem.Job j = p.jobs().get(i);
                 final long[] dem = demand[i];
-                long s = j.arrival();
-                int d = 0;
-                while (d < dem.length) {
-                    if (mem[(int) (s + d)] + dem[d] > p.capacityBlocks()) {
-                        s++;
-                        d = 0;
-                    } else {
-                        d++;
-                    }
+                while (open < mem.length && p.capacityBlocks() - mem[open] < minFirstDemand) {
+                    open++;
                 }
-                for (d = 0; d < dem.length; d++) {
+                final long s = earliestFit(mem, dem, p.capacityBlocks(), Math.max(j.arrival(), open));
+                for (int d = 0; d < dem.length; d++) {
                     mem[(int) (s + d)] += dem[d];
                 }
                 starts[i] = s;

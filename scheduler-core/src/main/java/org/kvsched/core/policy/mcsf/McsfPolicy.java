@@ -13,7 +13,7 @@ import org.kvsched.core.policy.SeqView;
 /**
  * {@code mcsf} (Memory-Constrained Shortest First) and {@code mc-benchmark} of Jaillet, Jiang, Mellou,
  * Molinaro, Podimata, Zhou, "Online Scheduling for LLM Inference with KV Cache Constraints", arXiv
- * 2502.07115 (research/mcsf-sortedf.md A.5, A.5.3).
+ * 2502.07115 (section "MC-SF", and the MC-Benchmark of its experiments; docs/mcsf-fidelity.md).
  *
  * <p>Rule: every running request stays in the batch; waiting requests are considered in ascending order
  * of predicted (remaining) output length for {@code mcsf}, or FCFS for {@code mc-benchmark}, and the

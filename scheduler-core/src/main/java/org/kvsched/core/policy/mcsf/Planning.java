@@ -13,8 +13,9 @@ import org.kvsched.core.policy.SeqView;
  * does not fit" rule, and the honest continuation bound.
  *
  * <p><b>Planning length</b> (tokens). A request's planned total output is its prediction clipped to
- * {@code capacityTokens - prompt} (a longer output could never fit, and the mechanism rejects such
- * requests at arrival); with no prediction ({@code -1}) it is that clip. A request that has generated
+ * {@code capacityTokens - prompt + 1}: a request never holds more than {@code prompt + output - 1} tokens
+ * (the KV of its last sampled token is never written), so that is the longest output that fits, filling the
+ * cache exactly at its last iteration; with no prediction ({@code -1}) it is that clip. A request that has generated
  * as many tokens as planned without finishing has <em>outlived its prediction</em>: its plan is doubled
  * ({@code p, 2p, 4p, ...}, clipped as above) until it exceeds the tokens generated so far. The rule is
  * a pure function of (prediction, generated, prompt), so the view alone determines it.
@@ -43,7 +44,8 @@ final class Planning {
 
     /** Planned total output tokens under the clip-and-double rule above; always &gt; generated. */
     static int plannedOutput(final SeqView s, final int capacityTokens) {
-        final int cap = Math.max(1, capacityTokens - s.promptTokens());
+        // The longest output whose peak, prompt + output - 1 tokens, stays within the capacity.
+        final int cap = Math.max(1, capacityTokens - s.promptTokens() + 1);
         long p = s.predictedOutputTokens() >= 1 ? Math.min(s.predictedOutputTokens(), cap) : cap;
         final int generated = s.generatedTokens();
         while (p <= generated && p < cap) {
