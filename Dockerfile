@@ -10,6 +10,8 @@ COPY arrivals-producer arrivals-producer
 COPY scheduler-stream scheduler-stream
 COPY gpu-worker-sim gpu-worker-sim
 COPY metrics-sink metrics-sink
+COPY hindsight-opt hindsight-opt
+COPY vllm-sim vllm-sim
 COPY cli cli
 COPY benchmarks benchmarks
 RUN mvn -B -q -DskipTests package
