@@ -271,7 +271,8 @@ public final class RecordedReplica {
 
         @Override
         public void onDecision(final long nowUs, final Decision decision) {
-            recorder.journal.append(new LogEntry.Decided(nowUs, decision, recorder.loop.scheduler().policy().saveState().clone()));
+            final long[] state = recorder.loop.scheduler().policy().saveState();
+            recorder.journal.append(new LogEntry.Decided(nowUs, decision, state.length == 0 ? state : state.clone()));
         }
     }
 

@@ -23,8 +23,9 @@ import org.kvsched.core.workload.Workload;
  * The scheduler knows what a real one knows: the mechanism and the online policies cannot reach the
  * simulation's true output lengths ({@link WorkloadRequest}, {@link Workload}), by construction of the types
  * and checked on the compiled classes. The offline hindsight optimum is exempt: it is defined by knowing the
- * future. Policies whose thresholds are derived from workload statistics get them through their factory
- * (a calibration done once, like a trained predictor), never per request.
+ * future. Policies whose thresholds are derived from workload statistics (WAIT) read each request's prompt and
+ * its {@code max_tokens} cap, never its true length: no class of the policy packages but the hindsight ones
+ * may call {@code WorkloadRequest.outputTokens()} or {@code totalTokens()}.
  */
 class GroundTruthRuleTest {
 
@@ -39,6 +40,17 @@ class GroundTruthRuleTest {
             .and().resideOutsideOfPackage("org.kvsched.core.policy.hindsight..")
             .should().dependOnClassesThat().belongToAnyOf(WorkloadRequest.class, Workload.class)
             .because("an online policy sees predictions, never true lengths");
+
+    private static final ArchRule CALIBRATION = noClasses().that().resideInAPackage("org.kvsched.core.policy..")
+            .and().resideOutsideOfPackage("org.kvsched.core.policy.hindsight..")
+            .should().callMethod(WorkloadRequest.class, "outputTokens")
+            .orShould().callMethod(WorkloadRequest.class, "totalTokens")
+            .because("workload-derived policy parameters use what clients declare (prompt, max_tokens), not true lengths");
+
+    @Test
+    void policyCalibrationReadsNoTrueLength() {
+        CALIBRATION.check(MAIN);
+    }
 
     @Test
     void theMechanismCannotReachTrueLengths() {

@@ -109,7 +109,7 @@ public record NestedThresholds(List<Integer> boundaries, List<Integer> perStage,
         for (final WorkloadRequest r : workload.requests()) {
             promptSum += r.promptTokens();
             for (int k = 0; k < segs; k++) {
-                if (k == 0 || r.outputTokens() > boundaries.get(k - 1)) {
+                if (k == 0 || r.maxTokens() > boundaries.get(k - 1)) {
                     reach[k] += perRequest;
                     promptMax[k] = Math.max(promptMax[k], r.promptTokens());
                 }

@@ -14,8 +14,9 @@ import org.kvsched.core.workload.Workload;
 /**
  * The request types WAIT schedules by, and the rule that puts a request into one of them.
  *
- * <p>From a {@link Workload} ({@link #fromWorkload}): when the trace has at most {@code maxTypes} distinct
- * (prompt, output) pairs each pair is a type (the paper's setting, e.g. p512d20 or 0.7 p512d20 + 0.3
+ * <p>From a {@link Workload} ({@link #fromWorkload}), read as a scheduler may read it: each request's prompt and
+ * its {@code max_tokens} cap (what a client declares; a trace row's output length unless EOS is modelled), never
+ * the simulation's true length. When the trace has at most {@code maxTypes} distinct (prompt, output) pairs each pair is a type (the paper's setting, e.g. p512d20 or 0.7 p512d20 + 0.3
  * p512d50). Otherwise [R] requests are grouped into {@code maxTypes} output-length buckets of equal request
  * counts (quantiles of the output length); a bucket's type has the bucket's mean prompt, its longest output
  * and the mean of its members' exact KV masses, so {@code S = sum_j lambda_j w_j} is exact whatever the
@@ -89,7 +90,7 @@ public record TypeMix(List<RequestType> types, boolean exact, boolean allAtOnce)
         final double perRequest = allAtOnce ? 1.0 : workload.meanRatePerSecond() / reqs.size();
         final Map<Long, int[]> pairs = new HashMap<>();
         for (final WorkloadRequest r : reqs) {
-            final long key = ((long) r.promptTokens() << 32) | r.outputTokens();
+            final long key = ((long) r.promptTokens() << 32) | r.maxTokens();
             pairs.computeIfAbsent(key, k -> new int[1])[0]++;
         }
         final List<RequestType> types = new ArrayList<>();
@@ -104,24 +105,24 @@ public record TypeMix(List<RequestType> types, boolean exact, boolean allAtOnce)
         }
         // Output-length buckets of equal counts.
         final WorkloadRequest[] sorted = reqs.toArray(new WorkloadRequest[0]);
-        Arrays.sort(sorted, (a, b) -> a.outputTokens() != b.outputTokens()
-                ? Integer.compare(a.outputTokens(), b.outputTokens()) : Integer.compare(a.promptTokens(), b.promptTokens()));
+        Arrays.sort(sorted, (a, b) -> a.maxTokens() != b.maxTokens()
+                ? Integer.compare(a.maxTokens(), b.maxTokens()) : Integer.compare(a.promptTokens(), b.promptTokens()));
         int start = 0;
         for (int b = 0; b < maxTypes && start < sorted.length; b++) {
             int end = (int) Math.round((b + 1) * (double) sorted.length / maxTypes);
             end = Math.max(end, start + 1);
             // Never split one output length across two buckets (classification is by output).
-            while (end < sorted.length && sorted[end].outputTokens() == sorted[end - 1].outputTokens()) {
+            while (end < sorted.length && sorted[end].maxTokens() == sorted[end - 1].maxTokens()) {
                 end++;
             }
             double promptSum = 0;
             double massSum = 0;
             for (int i = start; i < end; i++) {
                 promptSum += sorted[i].promptTokens();
-                massSum += RequestType.kvMass(sorted[i].promptTokens(), sorted[i].outputTokens());
+                massSum += RequestType.kvMass(sorted[i].promptTokens(), sorted[i].maxTokens());
             }
             final int count = end - start;
-            types.add(new RequestType(promptSum / count, sorted[end - 1].outputTokens(), count * perRequest, massSum / count));
+            types.add(new RequestType(promptSum / count, sorted[end - 1].maxTokens(), count * perRequest, massSum / count));
             start = end;
         }
         return new TypeMix(types, false, allAtOnce);
