@@ -35,7 +35,7 @@ import org.kvsched.core.model.Request;
 public final class ReplicaLoop {
 
     /** The reason given to requests a policy leaves waiting on an idle replica after its last arrival. */
-    public static String stalledReason(final String policyName) {
+    private static String stalledReason(final String policyName) {
         return "policy " + policyName + " left it waiting on an idle replica after the last arrival";
     }
 
@@ -227,11 +227,6 @@ public final class ReplicaLoop {
         }
         lastEventUs = Math.max(lastEventUs, report.endUs());
         return true;
-    }
-
-    /** True while a plan is out and its report has not come back. */
-    public boolean planInFlight() {
-        return scheduler.hasPlanInFlight();
     }
 
     /**
