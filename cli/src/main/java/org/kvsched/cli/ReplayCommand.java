@@ -83,6 +83,21 @@ final class ReplayCommand implements Callable<Integer> {
                     + "simulated workers sleep the modelled time / --speed. Needs --speed > 0 (1 = real time).")
     boolean live;
 
+    @Option(names = "--worker", paramLabel = "KIND", defaultValue = "sim",
+            description = "What executes the plans: sim (the simulated A100) or vllm (a vLLM server, or ./kvsched vllm-sim, "
+                    + "through its HTTP API; needs --live and --vllm-url) (default: ${DEFAULT-VALUE}).")
+    String worker;
+
+    @Option(names = "--vllm-url", paramLabel = "URL",
+            description = "Base URL of the vLLM server(s) for --worker vllm, e.g. http://127.0.0.1:8000; a comma list serves "
+                    + "replica r from URL r mod n. The server must run at --speed (vllm-sim --speed X), and its KV capacity "
+                    + "should match --kv-capacity (vLLM: --num-gpu-blocks-override x block size).")
+    String vllmUrl;
+
+    @Option(names = "--vllm-model", paramLabel = "NAME",
+            description = "Served model name to send (default: the first one the server lists).")
+    String vllmModel;
+
     @Option(names = "--swap-policy-at", paramLabel = "P%:POLICY",
             description = "Policy swap by redeploy: stop the scheduler app once P% (or N) of the requests have arrived and start it "
                     + "with POLICY on the same state; running requests keep their KV and progress. With --verify the in-memory "
@@ -116,6 +131,19 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (live && swapPolicyAt != null) {
             throw new IllegalArgumentException("--swap-policy-at works on virtual-time replays only (a live swap is a redeploy)");
+        }
+        if (!worker.equals("sim") && !worker.equals("vllm")) {
+            throw new IllegalArgumentException("--worker must be sim or vllm, got '" + worker + "'");
+        }
+        if (worker.equals("vllm")) {
+            if (!live || vllmUrl == null) {
+                throw new IllegalArgumentException("--worker vllm needs --live and --vllm-url (a server runs on the wall clock)");
+            }
+            extraConfig.putIfAbsent("worker", "vllm");
+            extraConfig.putIfAbsent("vllm.url", vllmUrl);
+            if (vllmModel != null) {
+                extraConfig.putIfAbsent("vllm.model", vllmModel);
+            }
         }
         if (live) {
             extraConfig.putIfAbsent("time", "live");

@@ -2,6 +2,8 @@ package org.kvsched.worker.app;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -10,6 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,6 +40,10 @@ import org.kvsched.schemas.service.ServiceConfig;
 import org.kvsched.schemas.service.ServiceMain;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.worker.mapping.WorkerMapping;
+import org.kvsched.worker.run.PlanRunner;
+import org.kvsched.worker.run.SimulatedRunner;
+import org.kvsched.worker.vllm.VllmRunner;
+import org.kvsched.worker.vllm.VllmSettings;
 
 /**
  * The simulated GPU worker: consumes {@code plans} for the replicas whose partitions it owns (workers
@@ -43,19 +52,21 @@ import org.kvsched.worker.mapping.WorkerMapping;
  * {@code step-reports} record on the replica's partition.
  *
  * <p>Stateless: a plan fully describes its work, so after a crash a re-delivered plan yields the same
- * report, which the scheduler ignores as a duplicate. In wall-clock mode ({@code speed} &gt; 0) the worker
- * sleeps for the modelled time divided by the speed before reporting; in virtual-time mode (0) it
- * answers at once.
+ * report, which the scheduler ignores as a duplicate. What runs a plan is a {@link PlanRunner} the key
+ * {@code worker} names: {@code sim} (default), the simulated A100, which in wall-clock mode ({@code speed} &gt; 0)
+ * reports after the modelled time divided by the speed and in virtual time (0) at once; or {@code vllm}, a real
+ * (or stand-in) vLLM server behind its HTTP API ({@link VllmSettings} lists its keys, docs/vllm-adapter.md).
  *
  * <p>Keys: {@code bootstrap.servers} (required), {@code group.id} (kvsched-workers), {@code topic.prefix},
- * {@code model}, {@code kv.capacity}, {@code speed} (0), {@code schema.registry.url}, {@code kafka.*}.
+ * {@code model}, {@code kv.capacity}, {@code worker} (sim), {@code speed} (0), {@code schema.registry.url},
+ * {@code kafka.*}.
  */
 public final class WorkerApp implements Service {
 
     private final ServiceConfig config;
     private final TopicCatalog topics;
-    private final PlanExecutor executor;
-    private final double speed;
+    private final PlanRunner runner;
+    private final Map<Integer, Integer> replicaPartition = new HashMap<>();
     private final AvroSerdes serdes;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -70,13 +81,22 @@ public final class WorkerApp implements Service {
         this.config = config;
         this.topics = TopicCatalog.withPrefix(config.get("topic.prefix", ""));
         final ModelProfile model = model(config);
-        this.executor = new PlanExecutor(model.timeModel());
-        this.speed = config.getDouble("speed", 0.0);
-        if (!(speed >= 0) || Double.isInfinite(speed)) {
-            throw new IllegalArgumentException("config: key 'speed' must be >= 0 (0 = virtual time), got " + speed);
-        }
+        this.runner = runner(config, model);
         this.serdes = AvroSerdes.fromConfig(config.asMap());
         this.name = "gpu-worker-sim" + (config.get("worker.id", "").isEmpty() ? "" : "-" + config.get("worker.id", ""));
+    }
+
+    /** The plan runner the {@code worker} key names. */
+    private static PlanRunner runner(final ServiceConfig config, final ModelProfile model) {
+        final String kind = config.get("worker", "sim");
+        switch (kind) {
+            case "sim":
+                return new SimulatedRunner(new PlanExecutor(model.timeModel()), config.getDouble("speed", 0.0));
+            case "vllm":
+                return VllmRunner.start(VllmSettings.fromConfig(config, model));
+            default:
+                throw new IllegalArgumentException("config: key 'worker' must be sim or vllm, got '" + kind + "'");
+        }
     }
 
     private static ModelProfile model(final ServiceConfig config) {
@@ -131,45 +151,57 @@ public final class WorkerApp implements Service {
                 serdes.serde(org.kvsched.schemas.avro.BatchPlan.class).deserializer();
         final Serializer<org.kvsched.schemas.avro.StepReport> reportEncoder = serdes.serde(org.kvsched.schemas.avro.StepReport.class).serializer();
         final Serializer<ErrorRecord> errorEncoder = serdes.serde(ErrorRecord.class).serializer();
-        try (c; producer) {
-            c.subscribe(List.of(topics.plans().name()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+        // Offsets: a plan's offset is committed only once its report is sent (at-least-once; a re-delivered plan
+        // gives a report the scheduler ignores as a duplicate). One plan per replica is outstanding at a time.
+        final Map<TopicPartition, Long> unreported = new HashMap<>();
+        final Map<TopicPartition, Long> next = new HashMap<>();
+        try (c; producer; runner) {
+            c.subscribe(List.of(topics.plans().name()), new ConsumerRebalanceListener() {
                 @Override
-                public void onPartitionsRevoked(final java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
                     assigned.addAndGet(-partitions.size());
                 }
 
                 @Override
-                public void onPartitionsAssigned(final java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
                     assigned.addAndGet(partitions.size());
                 }
             });
             while (running.get()) {
-                final ConsumerRecords<Integer, byte[]> records = c.poll(Duration.ofMillis(200));
+                final long wait = Math.max(1, Math.min(200, runner.nextDueMs() - System.currentTimeMillis()));
+                final ConsumerRecords<Integer, byte[]> records = c.poll(Duration.ofMillis(wait));
                 for (final ConsumerRecord<Integer, byte[]> rec : records) {
+                    final TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
+                    next.put(tp, rec.offset() + 1);
                     final BatchPlan plan;
-                    final java.util.Map<Long, Integer> truth;
+                    final Map<Long, ByteBuffer> payloads;
                     try {
                         final org.kvsched.schemas.avro.BatchPlan wire = planDecoder.deserialize(rec.topic(), rec.value());
                         plan = WorkerMapping.plan(wire);
-                        truth = WorkerMapping.trueOutputTokens(wire);
+                        payloads = WorkerMapping.payloads(wire);
                     } catch (final SerializationException | IllegalArgumentException | NullPointerException e) {
                         final ErrorRecord err = new ErrorRecord(name, rec.topic(), rec.partition(), rec.offset(), null,
                                 rec.value() == null ? null : ByteBuffer.wrap(rec.value()), "undecodable or invalid plan: " + e.getMessage());
                         producer.send(new ProducerRecord<>(topics.errors().name(), null, errorEncoder.serialize(topics.errors().name(), err)));
                         continue;
                     }
-                    final StepReport report = executor.execute(plan, id -> truth.getOrDefault(id, -1));
-                    if (speed > 0) {
-                        sleepMicros((long) ((report.endUs() - plan.startUs()) / speed));
-                    }
+                    runner.accept(plan, payloads, System.currentTimeMillis());
+                    unreported.putIfAbsent(tp, rec.offset());
+                    replicaPartition.put(plan.replicaId(), rec.partition());
+                }
+                final List<StepReport> reports = runner.due(System.currentTimeMillis());
+                for (final StepReport report : reports) {
                     final String topic = topics.stepReports().name();
-                    producer.send(new ProducerRecord<>(topic, rec.partition(), plan.replicaId(),
+                    final int partition = replicaPartition.getOrDefault(report.replicaId(), report.replicaId());
+                    producer.send(new ProducerRecord<>(topic, partition, report.replicaId(),
                             reportEncoder.serialize(topic, WorkerMapping.report(report))));
+                    unreported.remove(new TopicPartition(topics.plans().name(), partition));
                     plansExecuted.incrementAndGet();
                 }
-                if (!records.isEmpty()) {
-                    // At-least-once: a crash before this commit re-executes plans, and duplicates are ignored downstream.
-                    c.commitAsync();
+                if (!records.isEmpty() || !reports.isEmpty()) {
+                    final Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+                    next.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(unreported.getOrDefault(tp, offset))));
+                    c.commitAsync(commit, null);
                 }
             }
         } catch (final WakeupException e) {
@@ -177,16 +209,9 @@ public final class WorkerApp implements Service {
         } catch (final RuntimeException e) {
             failure.compareAndSet(null, e);
         }
-    }
-
-    private static void sleepMicros(final long micros) {
-        if (micros <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
+        final String summary = runner.summary();
+        if (!summary.isEmpty()) {
+            System.err.println(name + ": " + summary);
         }
     }
 

@@ -3,7 +3,7 @@ package org.kvsched.worker.mapping;
 import java.util.HashMap;
 import java.util.Map;
 import org.kvsched.core.engine.TokenProgress;
-import org.kvsched.schemas.payload.SimulatedOutput;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,22 +23,18 @@ public final class WorkerMapping {
             entries.add(new PlanEntry(e.getRequestId(), e.getTokens(), e.getComputedBefore(), e.getPromptTokens(),
                     e.getGeneratedBefore(), e.getMaxTokens()));
         }
-        return new BatchPlan(p.getReplicaId(), p.getPlanId(), p.getStartUs(), entries, p.getMaxDecodeContinuation(), p.getStopAtUs());
+        return new BatchPlan(p.getReplicaId(), p.getPlanId(), p.getStartUs(), entries, p.getMaxDecodeContinuation(), p.getStopAtUs(), p.getPreempted());
     }
 
-    /**
-     * The simulation's true output length of each request of a plan, from the entries' worker payloads
-     * ({@link SimulatedOutput}); a request without one ends at its cap.
-     */
-    public static Map<Long, Integer> trueOutputTokens(final org.kvsched.schemas.avro.BatchPlan p) {
-        final Map<Long, Integer> truth = new HashMap<>();
+    /** Each entry's opaque worker payload by request id (entries without one are absent). */
+    public static Map<Long, ByteBuffer> payloads(final org.kvsched.schemas.avro.BatchPlan p) {
+        final Map<Long, ByteBuffer> payloads = new HashMap<>();
         for (final org.kvsched.schemas.avro.PlanEntry e : p.getEntries()) {
-            final int n = SimulatedOutput.decode(e.getWorkerPayload());
-            if (n > 0) {
-                truth.put(e.getRequestId(), n);
+            if (e.getWorkerPayload() != null) {
+                payloads.put(e.getRequestId(), e.getWorkerPayload());
             }
         }
-        return truth;
+        return payloads;
     }
 
     public static org.kvsched.schemas.avro.StepReport report(final StepReport r) {

@@ -16,14 +16,24 @@ import java.util.List;
  * @param entries               the explicit iteration's work, in batch order
  * @param maxDecodeContinuation pure-decode iterations allowed after the explicit one
  * @param stopAtUs              no continuation iteration starts at or after this time, microseconds
+ * @param preempted             requests the decision behind this plan preempted (their KV is freed): a worker that
+ *                              keeps per-request state, such as a server's running request, drops it (the vLLM
+ *                              adapter aborts the stream); a simulated worker, stateless, ignores it
  */
 public record BatchPlan(int replicaId, long planId, long startUs, List<PlanEntry> entries,
-                        int maxDecodeContinuation, long stopAtUs) {
+                        int maxDecodeContinuation, long stopAtUs, List<Long> preempted) {
 
     public BatchPlan {
         entries = List.copyOf(entries);
+        preempted = List.copyOf(preempted);
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("a plan runs at least one request");
         }
+    }
+
+    /** A plan whose decision preempted nothing. */
+    public BatchPlan(final int replicaId, final long planId, final long startUs, final List<PlanEntry> entries,
+                     final int maxDecodeContinuation, final long stopAtUs) {
+        this(replicaId, planId, startUs, entries, maxDecodeContinuation, stopAtUs, List.of());
     }
 }

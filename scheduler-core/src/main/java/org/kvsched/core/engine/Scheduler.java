@@ -301,6 +301,9 @@ public final class Scheduler {
         }
         accountGap(nowUs);
         clockUs = nowUs;
+        // Preemptions of every round go out with the plan, for workers that hold requests (a server's streams).
+        // A round that preempts and then runs nothing sends none: such a worker learns of it at the re-admission.
+        final List<Long> preempted = new ArrayList<>();
         for (int round = 0; round < MAX_PREEMPT_ONLY_ROUNDS; round++) {
             if (active.isEmpty()) {
                 return null;
@@ -308,8 +311,9 @@ public final class Scheduler {
             final Decision decision = policy.decide(view);
             listener.onDecision(nowUs, decision);
             applyPreemptions(decision, nowUs);
+            decision.preemptions().forEach(p -> preempted.add(p.requestId()));
             if (!decision.chunks().isEmpty()) {
-                return makePlan(decision, nowUs, nextArrivalUs);
+                return makePlan(decision, nowUs, nextArrivalUs, preempted);
             }
             if (decision.preemptions().isEmpty()) {
                 return null;
@@ -349,15 +353,15 @@ public final class Scheduler {
         }
     }
 
-    private BatchPlan makePlan(final Decision decision, final long nowUs, final long nextArrivalUs) {
+    private BatchPlan makePlan(final Decision decision, final long nowUs, final long nextArrivalUs, final List<Long> preempted) {
         final List<PlanEntry> entries = new ArrayList<>(decision.chunks().size());
         final Set<Long> seen = new HashSet<>();
-        final Set<Long> preempted = new HashSet<>();
-        decision.preemptions().forEach(p -> preempted.add(p.requestId()));
+        final Set<Long> preemptedNow = new HashSet<>();
+        decision.preemptions().forEach(p -> preemptedNow.add(p.requestId()));
         boolean midPrefillAfter = false;
         for (final Decision.Chunk chunk : decision.chunks()) {
             final Sequence seq = active.get(chunk.requestId());
-            if (seq == null || !seen.add(chunk.requestId()) || preempted.contains(chunk.requestId())) {
+            if (seq == null || !seen.add(chunk.requestId()) || preemptedNow.contains(chunk.requestId())) {
                 throw new IllegalStateException("policy " + policy.name() + " scheduled request " + chunk.requestId()
                         + " which is unknown, finished, preempted in the same decision, or listed twice");
             }
@@ -387,7 +391,7 @@ public final class Scheduler {
         }
         final int continuation = midPrefillAfter ? 0 : memoryCappedContinuation(entries, decision.maxDecodeContinuation());
         final long stopAt = Math.min(decision.continueUntilUs(), nextArrivalUs);
-        inFlight = new BatchPlan(replicaId, nextPlanId++, nowUs, entries, continuation, stopAt);
+        inFlight = new BatchPlan(replicaId, nextPlanId++, nowUs, entries, continuation, stopAt, preempted);
         inFlightBlocksAtStart = kv.usedBlocks();
         return inFlight;
     }
@@ -462,11 +466,16 @@ public final class Scheduler {
             final Sequence seq = active.get(e.requestId());
             final TokenProgress p = byId.get(e.requestId());
             final int tokens = p == null ? 0 : p.outputTokens();
-            seq.computed += e.tokens();
-            if (e.isDecode()) {
-                decodeTokens += 1;
-            } else {
-                prefillTokens += e.tokens();
+            // An entry that should have sampled a token but got none did not run yet: a server that batches by
+            // itself (the vLLM adapter) can report before a request's next token, and its chunk stays pending.
+            // A simulated worker always gives an emitting entry its token.
+            if (!e.emitsToken() || tokens > 0) {
+                seq.computed += e.tokens();
+                if (e.isDecode()) {
+                    decodeTokens += 1;
+                } else {
+                    prefillTokens += e.tokens();
+                }
             }
             if (tokens > 0) {
                 seq.generated += tokens;
@@ -483,7 +492,9 @@ public final class Scheduler {
                 seq.computed += tokens - 1;
                 decodeTokens += tokens - 1;
                 final int need = kv.blocksFor(seq.computed) - seq.blocksHeld;
-                if (need > 0) {
+                // A request that finishes in this report may bring more tokens than its plan reserved KV for (a server
+                // ran ahead of the plan); its blocks are freed below, so growth that no longer fits is not taken.
+                if (need > 0 && !(p.finished() && need > kv.freeBlocks())) {
                     kv.allocate(need);
                     seq.blocksHeld += need;
                 }
@@ -565,7 +576,9 @@ public final class Scheduler {
                 throw new IllegalArgumentException("report of plan " + plan.planId() + " on replica " + replicaId
                         + " names request " + p.requestId() + " which is not in the plan, or names it twice");
             }
-            final int allowed = e.emitsToken() ? Math.min(1 + plan.maxDecodeContinuation(), e.maxTokens() - e.generatedBefore()) : 0;
+            // A running request may bring what the plan reserved KV for; one that finishes, everything up to its cap.
+            final int allowed = p.finished() ? e.maxTokens() - e.generatedBefore()
+                    : e.emitsToken() ? Math.min(1 + plan.maxDecodeContinuation(), e.maxTokens() - e.generatedBefore()) : 0;
             if (p.outputTokens() > allowed) {
                 throw new IllegalArgumentException("report of plan " + plan.planId() + " gives request " + p.requestId() + " "
                         + p.outputTokens() + " output tokens, more than the " + allowed + " its plan and cap allow");

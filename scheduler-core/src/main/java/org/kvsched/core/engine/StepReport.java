@@ -9,7 +9,8 @@ import java.util.List;
  *
  * <p>Iteration 0 is the explicit one; iterations 1.. are continuation decodes. A worker that does not
  * see iterations (a real inference server batches by itself) reports the plan's end as its only
- * iteration. A request of the plan that the report does not mention generated nothing and goes on.
+ * iteration. A request of the plan that the report does not mention generated nothing and goes on; if its entry
+ * should have sampled a token, the entry did not run (a server may answer before its next token) and stays pending.
  * Immutable: the array is copied in.
  */
 public final class StepReport {

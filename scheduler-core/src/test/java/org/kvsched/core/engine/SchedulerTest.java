@@ -50,6 +50,34 @@ class SchedulerTest {
         assertNull(s.schedule(0, Long.MAX_VALUE));
     }
 
+    /**
+     * A server that batches by itself (the vLLM adapter) may answer before an emitting entry's token: that entry did
+     * not run and stays pending; a running request may bring only what its plan reserved KV for, a finishing one
+     * everything up to its cap.
+     */
+    @Test
+    void serverPacedReportsKeepTheAccountingWithinThePlan() {
+        final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 64, 16);
+        arrive(s, 0, 0, 10, 40);
+        arrive(s, 1, 0, 10, 5);
+        final BatchPlan first = s.schedule(0, 1_000);
+        assertEquals(2, first.entries().size());
+        assertTrue(first.entries().get(0).emitsToken());
+        assertTrue(s.onStepReport(new StepReport(0, first.planId(), 0, new long[] {5}, List.of())), "no token yet");
+        final BatchPlan again = s.schedule(5, 1_000);
+        assertEquals(10, again.entries().get(0).tokens(), "the prefill that did not run is scheduled again");
+        final int reserved = 1 + again.maxDecodeContinuation();
+        assertTrue(reserved < 40, "request 1's cap bounds the continuation: " + again);
+        assertThrows(IllegalArgumentException.class, () -> s.checkReport(new StepReport(0, again.planId(), 5, new long[] {9},
+                List.of(TokenProgress.running(0, reserved + 1, 6)))), "more than the plan reserved, while running");
+        assertTrue(s.onStepReport(new StepReport(0, again.planId(), 5, new long[] {9},
+                List.of(new TokenProgress(0, 40, 6, FinishReason.LENGTH, "")))), "a finish may bring every token up to the cap");
+        assertEquals(1, s.usedBlocks(), "request 0 freed everything; request 1 holds its prompt's block");
+        final RequestEvent done = events.get(events.size() - 1);
+        assertEquals(RequestEventKind.COMPLETED, done.kind());
+        assertEquals(40, done.generatedTokens());
+    }
+
     @Test
     void staleOrDuplicateReportsAreIgnored() {
         final Scheduler s = scheduler(new FcfsVllmPolicy(1000, 10), 1000, 16);

@@ -92,7 +92,7 @@ public final class StreamMapping {
             entries.add(new org.kvsched.schemas.avro.PlanEntry(e.requestId(), e.tokens(), e.computedBefore(), e.promptTokens(),
                     e.generatedBefore(), e.maxTokens(), payload == null ? null : payload.duplicate()));
         }
-        return new org.kvsched.schemas.avro.BatchPlan(p.replicaId(), p.planId(), p.startUs(), entries, p.maxDecodeContinuation(), p.stopAtUs());
+        return new org.kvsched.schemas.avro.BatchPlan(p.replicaId(), p.planId(), p.startUs(), entries, p.maxDecodeContinuation(), p.stopAtUs(), p.preempted());
     }
 
     /** A core plan from its record (payloads dropped). */
@@ -102,7 +102,7 @@ public final class StreamMapping {
             entries.add(new PlanEntry(e.getRequestId(), e.getTokens(), e.getComputedBefore(), e.getPromptTokens(), e.getGeneratedBefore(),
                     e.getMaxTokens()));
         }
-        return new BatchPlan(p.getReplicaId(), p.getPlanId(), p.getStartUs(), entries, p.getMaxDecodeContinuation(), p.getStopAtUs());
+        return new BatchPlan(p.getReplicaId(), p.getPlanId(), p.getStartUs(), entries, p.getMaxDecodeContinuation(), p.getStopAtUs(), p.getPreempted());
     }
 
     public static org.kvsched.schemas.avro.RequestEvent event(final RequestEvent e) {

@@ -27,7 +27,7 @@ final class Samples {
                 new ArrivalEvent(2, 17L, new RequestArrival(42L, 1_234_567L, 1020, 129, 100, org.kvsched.schemas.payload.SimulatedOutput.encode(77))),
                 new ArrivalEvent(2, 18L, new EndOfTrace(18L, 4)),
                 new BatchPlan(1, 7L, 99L, List.of(new PlanEntry(3L, 512, 0, 1020, 0, 129, null), new PlanEntry(4L, 1, 300, 200, 101, 300, ByteBuffer.wrap(new byte[] {9}))),
-                        25, Long.MAX_VALUE),
+                        25, Long.MAX_VALUE, List.of(5L)),
                 new StepReport(1, 7L, 99L, List.of(1_000L, 1_050L, 1_100L), List.of(new org.kvsched.schemas.avro.TokenProgress(4L, 3, -1L, "eos", ""))),
                 new StepReport(1, 8L, 99L, List.of(1_000L), null),
                 new RequestEvent(RequestEventKind.REJECTED, 5L, 0, 77L, 10, 20, 0, "too large"),
