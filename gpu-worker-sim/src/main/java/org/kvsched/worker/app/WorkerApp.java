@@ -62,6 +62,7 @@ public final class WorkerApp implements Service {
     private final AtomicLong plansExecuted = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger assigned = new java.util.concurrent.atomic.AtomicInteger();
     private final String name;
+    private final String groupId;
     private Thread thread;
     private KafkaConsumer<Integer, byte[]> consumer;
 
@@ -75,8 +76,10 @@ public final class WorkerApp implements Service {
         if (!(speed >= 0) || Double.isInfinite(speed)) {
             throw new IllegalArgumentException("config: key 'speed' must be >= 0 (0 = virtual time), got " + speed);
         }
-        this.serdes = AvroSerdes.fromConfig(config.asMap());
+        this.serdes = AvroSerdes.fromConfig(config);
         this.name = "gpu-worker-sim" + (config.get("worker.id", "").isEmpty() ? "" : "-" + config.get("worker.id", ""));
+        // Every key is read here, not in start(), so ServiceMain can name the keys this service ignores.
+        this.groupId = config.get("group.id", "kvsched-workers");
     }
 
     private static ModelProfile model(final ServiceConfig config) {
@@ -106,7 +109,7 @@ public final class WorkerApp implements Service {
         }
         final Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.require("bootstrap.servers"));
-        cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.get("group.id", "kvsched-workers"));
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // Plans come out of the scheduler's transactions: only committed ones are real.
         cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

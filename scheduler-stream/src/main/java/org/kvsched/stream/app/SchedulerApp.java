@@ -24,6 +24,8 @@ import org.kvsched.stream.topology.SchedulerTopology;
 public final class SchedulerApp implements Service {
 
     private final SchedulerSettings settings;
+    private final AvroSerdes serdes;
+    private final java.util.Properties streamsProperties;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
     private KafkaStreams streams;
@@ -31,13 +33,18 @@ public final class SchedulerApp implements Service {
     private final java.util.concurrent.atomic.AtomicLong rebuildNanos = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.ConcurrentHashMap<Integer, long[]> status = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A scheduler with these settings; reads (and validates) the rest of its configuration now, before any Kafka work. */
     public SchedulerApp(final SchedulerSettings settings) {
         this.settings = settings;
+        // Every key is read here, not in start(), so a bad value fails at once and ServiceMain can name the keys
+        // this service ignores.
+        this.serdes = AvroSerdes.fromConfig(settings.config());
+        this.streamsProperties = settings.streamsProperties();
     }
 
     /** The topology this service runs (for logs and docs). */
     public Topology topology() {
-        return SchedulerTopology.build(settings.topics(), AvroSerdes.fromConfig(settings.config().asMap()), settings.replicaSpec(),
+        return SchedulerTopology.build(settings.topics(), serdes, settings.replicaSpec(),
                 settings.snapshotEvery(), new ReplicaStatus() {
                     @Override
                     public void update(final int replica, final long arrivals, final boolean inFlight) {
@@ -62,7 +69,7 @@ public final class SchedulerApp implements Service {
         if (streams != null) {
             throw new IllegalStateException("already started");
         }
-        streams = new KafkaStreams(topology(), settings.streamsProperties());
+        streams = new KafkaStreams(topology(), streamsProperties);
         streams.setGlobalStateRestoreListener(new StateRestoreListener() {
             @Override
             public void onRestoreStart(final TopicPartition partition, final String store, final long start, final long end) {

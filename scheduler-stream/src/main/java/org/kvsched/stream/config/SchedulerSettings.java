@@ -65,7 +65,9 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
      */
     public static SchedulerSettings fromConfig(final ServiceConfig config, final Workload workload) {
         config.require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
-        final PolicyConfig policy = PolicyConfig.fromProperties(config.asMap(), "fcfs-vllm");
+        // Only the chosen kind's parameters are read: policy.sarathi.* under policy=fcfs-vllm is reported as unread.
+        final String kind = config.get("policy", "fcfs-vllm");
+        final PolicyConfig policy = new PolicyConfig(kind, config.withPrefix("policy." + kind + "."));
         final long seed = config.getLong("seed", 1L);
         return new SchedulerSettings(config, TopicCatalog.withPrefix(config.get("topic.prefix", "")), policy, model(config), seed,
                 config.getInt("snapshot.every", 1000), LiveTime.fromConfig(config), workload);
