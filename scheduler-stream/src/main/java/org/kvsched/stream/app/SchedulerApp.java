@@ -11,6 +11,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.schemas.service.Service;
+import org.kvsched.schemas.service.ServiceConfig;
 import org.kvsched.schemas.service.ServiceMain;
 import org.kvsched.stream.config.SchedulerSettings;
 import org.kvsched.stream.processor.ReplicaStatus;
@@ -157,7 +158,12 @@ public final class SchedulerApp implements Service {
         }
     }
 
+    /** The standalone service its {@code main} runs: reads and validates every key, starts nothing. */
+    public static SchedulerApp fromConfig(final ServiceConfig config) {
+        return new SchedulerApp(SchedulerSettings.fromConfig(config));
+    }
+
     public static void main(final String[] args) {
-        System.exit(ServiceMain.run("scheduler-stream", args, c -> new SchedulerApp(SchedulerSettings.fromConfig(c))));
+        System.exit(ServiceMain.run("scheduler-stream", args, SchedulerApp::fromConfig));
     }
 }
