@@ -47,7 +47,8 @@ import org.kvsched.worker.mapping.WorkerMapping;
  * sleeps for the modelled time divided by the speed before reporting; in virtual-time mode (0) it
  * answers at once.
  *
- * <p>Keys: {@code bootstrap.servers} (required), {@code group.id} (kvsched-workers), {@code topic.prefix},
+ * <p>Keys: {@code bootstrap.servers} (required), {@code group.id} (kvsched-workers), {@code worker.id} (a suffix of
+ * the name in logs), {@code topic.prefix},
  * {@code model}, {@code kv.capacity}, {@code speed} (0), {@code schema.registry.url}, {@code kafka.*}.
  */
 public final class WorkerApp implements Service {

@@ -27,7 +27,7 @@ import org.kvsched.schemas.topic.TopicCatalog;
  * {@code seed} (1), {@code snapshot.every} (1000 inputs per replica; 0 = never), {@code time} ({@code virtual}, or
  * {@code live}: wall-clock scheduling, with {@code live.horizon.ms} (100), {@code live.tick.ms} (20), {@code live.speed} (1)
  * and {@code live.epoch.ms} (0), see {@link LiveTime}), {@code processing.guarantee} (exactly_once_v2),
- * {@code commit.interval.ms} (0), {@code poll.ms} (1), {@code schema.registry.url} (unset =
+ * {@code commit.interval.ms} (0), {@code poll.ms} (1), {@code num.stream.threads} (1), {@code schema.registry.url} (unset =
  * single-object encoding), and {@code kafka.*} passed to Kafka Streams.
  *
  * @param config     the raw configuration (for the serde mode and Kafka overrides)
