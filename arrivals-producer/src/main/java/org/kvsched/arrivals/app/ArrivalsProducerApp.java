@@ -42,6 +42,8 @@ public final class ArrivalsProducerApp implements Service {
     private final Workload workload;
     private final int replicas;
     private final double speed;
+    private final String topic;
+    private final AvroSerdes serdes;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile long[] sent;
@@ -96,6 +98,9 @@ public final class ArrivalsProducerApp implements Service {
         if (!(speed >= 0) || Double.isInfinite(speed)) {
             throw new IllegalArgumentException("config: key 'speed' must be >= 0 (0 = virtual time), got " + speed);
         }
+        // Every key is read here, not in start(), so ServiceMain can name the keys this service ignores.
+        this.topic = TopicCatalog.withPrefix(config.get("topic.prefix", "")).arrivals().name();
+        this.serdes = AvroSerdes.fromConfig(config);
     }
 
     /** The workload a configuration names (see the class note for the keys). */
@@ -145,11 +150,10 @@ public final class ArrivalsProducerApp implements Service {
         pp.put(ProducerConfig.LINGER_MS_CONFIG, speed > 0 ? 0 : 5);
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
         pp.putAll(config.kafkaOverrides());
-        final String topic = TopicCatalog.withPrefix(config.get("topic.prefix", "")).arrivals().name();
         running.set(true);
         thread = new Thread(() -> {
             try (KafkaProducer<Integer, byte[]> producer = new KafkaProducer<>(pp, new IntegerSerializer(), new ByteArraySerializer())) {
-                sent = new ArrivalPublisher(producer, AvroSerdes.fromConfig(config.asMap()).serde(ArrivalEvent.class).serializer(), topic,
+                sent = new ArrivalPublisher(producer, serdes.serde(ArrivalEvent.class).serializer(), topic,
                         predictor)
                         .publish(workload.requests(), replicas, speed, running::get, k -> {
                             if (k == pauseBefore) {

@@ -57,9 +57,9 @@ import org.kvsched.worker.vllm.VllmSettings;
  * reports after the modelled time divided by the speed and in virtual time (0) at once; or {@code vllm}, a real
  * (or stand-in) vLLM server behind its HTTP API ({@link VllmSettings} lists its keys, docs/vllm-adapter.md).
  *
- * <p>Keys: {@code bootstrap.servers} (required), {@code group.id} (kvsched-workers), {@code topic.prefix},
- * {@code model}, {@code kv.capacity}, {@code worker} (sim), {@code speed} (0), {@code schema.registry.url},
- * {@code kafka.*}.
+ * <p>Keys: {@code bootstrap.servers} (required), {@code group.id} (kvsched-workers), {@code worker.id} (a suffix of
+ * the name in logs), {@code topic.prefix}, {@code model}, {@code kv.capacity}, {@code worker} (sim), {@code speed} (0),
+ * {@code schema.registry.url}, {@code kafka.*}, and with {@code worker=vllm} the keys {@link VllmSettings} lists.
  */
 public final class WorkerApp implements Service {
 
@@ -73,6 +73,7 @@ public final class WorkerApp implements Service {
     private final AtomicLong plansExecuted = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger assigned = new java.util.concurrent.atomic.AtomicInteger();
     private final String name;
+    private final String groupId;
     private Thread thread;
     private KafkaConsumer<Integer, byte[]> consumer;
 
@@ -82,8 +83,10 @@ public final class WorkerApp implements Service {
         this.topics = TopicCatalog.withPrefix(config.get("topic.prefix", ""));
         final ModelProfile model = model(config);
         this.runner = runner(config, model);
-        this.serdes = AvroSerdes.fromConfig(config.asMap());
+        this.serdes = AvroSerdes.fromConfig(config);
         this.name = "gpu-worker-sim" + (config.get("worker.id", "").isEmpty() ? "" : "-" + config.get("worker.id", ""));
+        // Every key is read here, not in start(), so ServiceMain can name the keys this service ignores.
+        this.groupId = config.get("group.id", "kvsched-workers");
     }
 
     /** The plan runner the {@code worker} key names. */
@@ -93,7 +96,7 @@ public final class WorkerApp implements Service {
             case "sim":
                 return new SimulatedRunner(new PlanExecutor(model.timeModel()), config.getDouble("speed", 0.0));
             case "vllm":
-                return VllmRunner.start(VllmSettings.fromConfig(config, model));
+                return new VllmRunner(VllmSettings.fromConfig(config, model));
             default:
                 throw new IllegalArgumentException("config: key 'worker' must be sim or vllm, got '" + kind + "'");
         }
@@ -124,9 +127,10 @@ public final class WorkerApp implements Service {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
+        runner.open();
         final Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.require("bootstrap.servers"));
-        cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.get("group.id", "kvsched-workers"));
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // Plans come out of the scheduler's transactions: only committed ones are real.
         cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

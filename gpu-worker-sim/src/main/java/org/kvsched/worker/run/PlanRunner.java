@@ -16,6 +16,10 @@ import org.kvsched.core.engine.StepReport;
  */
 public interface PlanRunner extends AutoCloseable {
 
+    /** Connects to whatever executes the plans (a server); called once, from the worker's start, before any plan. */
+    default void open() {
+    }
+
     /**
      * Starts executing a plan.
      *

@@ -59,7 +59,7 @@ public final class VllmRunner implements PlanRunner {
 
     private final VllmSettings settings;
     private final HttpClient http;
-    private final Map<URI, String> models;
+    private final Map<URI, String> models = new ConcurrentHashMap<>();
     private final Map<Integer, Replica> replicas = new HashMap<>();
     private final AtomicBoolean news = new AtomicBoolean();
     private final Map<URI, ServerMetrics> serverMetrics = new ConcurrentHashMap<>();
@@ -80,35 +80,39 @@ public final class VllmRunner implements PlanRunner {
         long planReceivedMs;
     }
 
-    private VllmRunner(final VllmSettings settings, final HttpClient http, final Map<URI, String> models) {
+    /** An adapter that has not connected yet: {@link #open} connects. Reads nothing but its settings. */
+    public VllmRunner(final VllmSettings settings) {
         this.settings = settings;
-        this.http = http;
-        this.models = models;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         this.scraper = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "vllm-metrics");
             t.setDaemon(true);
             return t;
         });
-        if (settings.metricsMs() > 0) {
-            scraper.scheduleWithFixedDelay(this::scrape, 0, settings.metricsMs(), TimeUnit.MILLISECONDS);
-        }
+    }
+
+    /** A connected adapter ({@link #open} done). */
+    public static VllmRunner start(final VllmSettings settings) {
+        final VllmRunner runner = new VllmRunner(settings);
+        runner.open();
+        return runner;
     }
 
     /**
-     * Connects to every server (retrying a refused connection with backoff for {@link VllmSettings#connectTimeoutMs})
-     * and learns its served model.
+     * Connects to every server (retrying a refused connection with backoff for {@link VllmSettings#connectTimeoutMs}),
+     * learns its served model and starts the {@code /metrics} scrape.
      *
      * @throws IllegalArgumentException naming {@code vllm.url} or {@code vllm.model} when a server never answers or
      *                                  does not serve the configured model
      */
-    public static VllmRunner start(final VllmSettings settings) {
-        final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        final Map<URI, String> models = new HashMap<>();
+    @Override
+    public void open() {
         for (final URI url : new LinkedHashSet<>(settings.urls())) {
             models.put(url, servedModel(http, url, settings));
         }
-        return new VllmRunner(settings, http, models);
+        if (settings.metricsMs() > 0) {
+            scraper.scheduleWithFixedDelay(this::scrape, 0, settings.metricsMs(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private static String servedModel(final HttpClient http, final URI url, final VllmSettings settings) {

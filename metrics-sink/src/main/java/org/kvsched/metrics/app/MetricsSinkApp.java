@@ -72,6 +72,11 @@ public final class MetricsSinkApp implements Service {
     private final ModelProfile model;
     private final PrintStream progressOut;
     private final AvroSerdes serdes;
+    private final String groupId;
+    private final long expected;
+    private final long intervalNanos;
+    private final String label;
+    private final String outputDir;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicReference<Result> result = new AtomicReference<>();
@@ -91,7 +96,13 @@ public final class MetricsSinkApp implements Service {
             throw new IllegalArgumentException(e.getMessage().startsWith("config:") ? e.getMessage() : "config: key 'model': " + e.getMessage(), e);
         }
         this.progressOut = progressOut;
-        this.serdes = AvroSerdes.fromConfig(config.asMap());
+        this.serdes = AvroSerdes.fromConfig(config);
+        // Every key is read here, not in start() or the loop, so ServiceMain can name the keys this service ignores.
+        this.groupId = config.get("group.id", "kvsched-metrics-sink");
+        this.expected = config.getLong("expected.requests", 0);
+        this.intervalNanos = (long) (config.getDouble("progress.interval.s", 2.0) * 1e9);
+        this.label = config.get("label", "replay");
+        this.outputDir = config.get("output.dir", "");
     }
 
     @Override
@@ -103,7 +114,7 @@ public final class MetricsSinkApp implements Service {
     public synchronized void start() {
         final Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.require("bootstrap.servers"));
-        cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.get("group.id", "kvsched-metrics-sink"));
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
@@ -121,8 +132,6 @@ public final class MetricsSinkApp implements Service {
         final Deserializer<ReplicaEnd> ends = serdes.serde(ReplicaEnd.class).deserializer();
         final Deserializer<ErrorRecord> errors = serdes.serde(ErrorRecord.class).deserializer();
         final MetricsAggregator agg = new MetricsAggregator();
-        final long expected = config.getLong("expected.requests", 0);
-        final long intervalNanos = (long) (config.getDouble("progress.interval.s", 2.0) * 1e9);
         final long start = System.nanoTime();
         long lastProgress = start;
         long lastDone = 0;
@@ -163,7 +172,7 @@ public final class MetricsSinkApp implements Service {
                 final double wall = (System.nanoTime() - start) / 1e9;
                 final int replicas = Math.max(1, agg.replicas());
                 final Summary summary = agg.summary(replicas, model.kvCapacityTokens());
-                final RunResult run = new RunResult(config.get("label", "replay"), model.name(), 1.0, summary, agg.outcomes(),
+                final RunResult run = new RunResult(label, model.name(), 1.0, summary, agg.outcomes(),
                         agg.collector().kvSamples(), wall);
                 final Result r = new Result(run, agg.errors());
                 writeOutputs(r);
@@ -179,7 +188,7 @@ public final class MetricsSinkApp implements Service {
     }
 
     private void writeOutputs(final Result r) {
-        final String dir = config.get("output.dir", "");
+        final String dir = outputDir;
         if (dir.isEmpty()) {
             return;
         }

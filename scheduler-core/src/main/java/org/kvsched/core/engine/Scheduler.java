@@ -493,8 +493,10 @@ public final class Scheduler {
                 decodeTokens += tokens - 1;
                 final int need = kv.blocksFor(seq.computed) - seq.blocksHeld;
                 // A request that finishes in this report may bring more tokens than its plan reserved KV for (a server
-                // ran ahead of the plan); its blocks are freed below, so growth that no longer fits is not taken.
-                if (need > 0 && !(p.finished() && need > kv.freeBlocks())) {
+                // ran ahead of the plan). Its blocks are freed below, so it takes no growth beyond the reservation,
+                // which would eat blocks reserved for the others.
+                final boolean beyondPlan = !e.emitsToken() || tokens > 1 + plan.maxDecodeContinuation();
+                if (need > 0 && !(p.finished() && beyondPlan)) {
                     kv.allocate(need);
                     seq.blocksHeld += need;
                 }

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.schemas.service.Service;
+import org.kvsched.schemas.service.ServiceConfig;
 import org.kvsched.schemas.service.ServiceMain;
 import org.kvsched.stream.config.SchedulerSettings;
 import org.kvsched.stream.processor.ReplicaStatus;
@@ -24,6 +25,8 @@ import org.kvsched.stream.topology.SchedulerTopology;
 public final class SchedulerApp implements Service {
 
     private final SchedulerSettings settings;
+    private final AvroSerdes serdes;
+    private final java.util.Properties streamsProperties;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
     private KafkaStreams streams;
@@ -31,13 +34,18 @@ public final class SchedulerApp implements Service {
     private final java.util.concurrent.atomic.AtomicLong rebuildNanos = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.ConcurrentHashMap<Integer, long[]> status = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A scheduler with these settings; reads (and validates) the rest of its configuration now, before any Kafka work. */
     public SchedulerApp(final SchedulerSettings settings) {
         this.settings = settings;
+        // Every key is read here, not in start(), so a bad value fails at once and ServiceMain can name the keys
+        // this service ignores.
+        this.serdes = AvroSerdes.fromConfig(settings.config());
+        this.streamsProperties = settings.streamsProperties();
     }
 
     /** The topology this service runs (for logs and docs). */
     public Topology topology() {
-        return SchedulerTopology.build(settings.topics(), AvroSerdes.fromConfig(settings.config().asMap()), settings.replicaSpec(),
+        return SchedulerTopology.build(settings.topics(), serdes, settings.replicaSpec(),
                 settings.snapshotEvery(), new ReplicaStatus() {
                     @Override
                     public void update(final int replica, final long arrivals, final boolean inFlight) {
@@ -62,7 +70,7 @@ public final class SchedulerApp implements Service {
         if (streams != null) {
             throw new IllegalStateException("already started");
         }
-        streams = new KafkaStreams(topology(), settings.streamsProperties());
+        streams = new KafkaStreams(topology(), streamsProperties);
         streams.setGlobalStateRestoreListener(new StateRestoreListener() {
             @Override
             public void onRestoreStart(final TopicPartition partition, final String store, final long start, final long end) {
@@ -150,7 +158,12 @@ public final class SchedulerApp implements Service {
         }
     }
 
+    /** The standalone service its {@code main} runs: reads and validates every key, starts nothing. */
+    public static SchedulerApp fromConfig(final ServiceConfig config) {
+        return new SchedulerApp(SchedulerSettings.fromConfig(config));
+    }
+
     public static void main(final String[] args) {
-        System.exit(ServiceMain.run("scheduler-stream", args, c -> new SchedulerApp(SchedulerSettings.fromConfig(c))));
+        System.exit(ServiceMain.run("scheduler-stream", args, SchedulerApp::fromConfig));
     }
 }

@@ -27,7 +27,7 @@ import org.kvsched.schemas.topic.TopicCatalog;
  * {@code seed} (1), {@code snapshot.every} (1000 inputs per replica; 0 = never), {@code time} ({@code virtual}, or
  * {@code live}: wall-clock scheduling, with {@code live.horizon.ms} (100), {@code live.tick.ms} (20), {@code live.speed} (1)
  * and {@code live.epoch.ms} (0), see {@link LiveTime}), {@code processing.guarantee} (exactly_once_v2),
- * {@code commit.interval.ms} (0), {@code poll.ms} (1), {@code schema.registry.url} (unset =
+ * {@code commit.interval.ms} (0), {@code poll.ms} (1), {@code num.stream.threads} (1), {@code schema.registry.url} (unset =
  * single-object encoding), and {@code kafka.*} passed to Kafka Streams.
  *
  * @param config     the raw configuration (for the serde mode and Kafka overrides)
@@ -65,7 +65,9 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
      */
     public static SchedulerSettings fromConfig(final ServiceConfig config, final Workload workload) {
         config.require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
-        final PolicyConfig policy = PolicyConfig.fromProperties(config.asMap(), "fcfs-vllm");
+        // Only the chosen kind's parameters are read: policy.sarathi.* under policy=fcfs-vllm is reported as unread.
+        final String kind = config.get("policy", "fcfs-vllm");
+        final PolicyConfig policy = new PolicyConfig(kind, config.withPrefix("policy." + kind + "."));
         final long seed = config.getLong("seed", 1L);
         return new SchedulerSettings(config, TopicCatalog.withPrefix(config.get("topic.prefix", "")), policy, model(config), seed,
                 config.getInt("snapshot.every", 1000), LiveTime.fromConfig(config), workload);

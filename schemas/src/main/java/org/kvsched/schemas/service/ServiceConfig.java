@@ -9,12 +9,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The flat key-value configuration every service reads: a properties file (optional), then
- * environment variables mapped onto the same keys, later sources winning. Immutable.
+ * environment variables mapped onto the same keys, later sources winning. The values are immutable.
  *
  * <p>Environment mapping: strip {@value #ENV_PREFIX}, lower-case, {@code __} becomes {@code -} and
  * {@code _} becomes {@code .}. So {@code KVSCHED_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers} and
@@ -22,6 +27,12 @@ import java.util.TreeMap;
  *
  * <p>Keys starting with {@value #KAFKA_PREFIX} are passed, without the prefix, to the service's Kafka
  * clients (e.g. {@code kafka.linger.ms=1}). Every bad value fails with one line naming the key.
+ *
+ * <p>Read tracking: a configuration remembers which keys were asked for through {@link #get}, {@link #require},
+ * the typed getters, {@link #withPrefix} and {@link #kafkaOverrides}, so a service can name the keys that were set
+ * but never read ({@link #unreadKeys()}): a misspelt key otherwise falls back to its default without a word.
+ * {@link #asMap()} does not count as reading. Tracking is per instance ({@link #with} starts afresh) and safe
+ * to use from several threads.
  */
 public final class ServiceConfig {
 
@@ -31,6 +42,8 @@ public final class ServiceConfig {
     public static final String KAFKA_PREFIX = "kafka.";
 
     private final Map<String, String> values;
+    // Keys asked for so far, set or not; a concurrent set because services read some keys on their own threads.
+    private final Set<String> read = ConcurrentHashMap.newKeySet();
 
     private ServiceConfig(final Map<String, String> values) {
         this.values = Map.copyOf(values);
@@ -74,6 +87,11 @@ public final class ServiceConfig {
         return env.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace("__", "\u0000").replace('_', '.').replace('\u0000', '-');
     }
 
+    /** The environment variable that sets a key: the inverse of {@link #envToKey} for keys of lower-case letters, digits, '.' and '-'. */
+    public static String keyToEnv(final String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '\u0000').replace('.', '_').replace("\u0000", "__");
+    }
+
     /** This configuration with other values added (they win). */
     public ServiceConfig with(final Map<String, String> more) {
         final Map<String, String> map = new LinkedHashMap<>(values);
@@ -81,21 +99,24 @@ public final class ServiceConfig {
         return new ServiceConfig(map);
     }
 
+    /** The value, or the default when the key is unset or empty. */
     public String get(final String key, final String defaultValue) {
+        read.add(key);
         final String v = values.get(key);
         return v == null || v.isEmpty() ? defaultValue : v;
     }
 
     /** The value, or a one-line failure naming the key. */
     public String require(final String key) {
+        read.add(key);
         final String v = values.get(key);
         if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("config: missing required key '" + key + "' (env " + ENV_PREFIX
-                    + key.toUpperCase(Locale.ROOT).replace('-', '\u0000').replace('.', '_').replace("\u0000", "__") + ")");
+            throw new IllegalArgumentException("config: missing required key '" + key + "' (env " + keyToEnv(key) + ")");
         }
         return v;
     }
 
+    /** The value as an int, or the default when unset or empty; fails naming the key if not an integer. */
     public int getInt(final String key, final int defaultValue) {
         final String v = get(key, null);
         if (v == null) {
@@ -108,6 +129,7 @@ public final class ServiceConfig {
         }
     }
 
+    /** The value as a long, or the default when unset or empty; fails naming the key if not an integer. */
     public long getLong(final String key, final long defaultValue) {
         final String v = get(key, null);
         if (v == null) {
@@ -120,6 +142,7 @@ public final class ServiceConfig {
         }
     }
 
+    /** The value as a double, or the default when unset or empty; fails naming the key if not a number. */
     public double getDouble(final String key, final double defaultValue) {
         final String v = get(key, null);
         if (v == null) {
@@ -132,19 +155,57 @@ public final class ServiceConfig {
         }
     }
 
-    /** Every value, sorted by key. */
+    /** Every value, sorted by key (for logs; does not mark any key as read). */
     public Map<String, String> asMap() {
         return new TreeMap<>(values);
     }
 
-    /** The {@value #KAFKA_PREFIX} keys with the prefix removed, for Kafka client properties. */
-    public Map<String, Object> kafkaOverrides() {
-        final Map<String, Object> map = new LinkedHashMap<>();
+    /**
+     * The keys starting with {@code prefix}, with the prefix removed, sorted; marks them as read. For a family of
+     * keys whose names the caller does not know in advance, e.g. a policy's parameters {@code policy.<kind>.*}.
+     */
+    public Map<String, String> withPrefix(final String prefix) {
+        final Map<String, String> map = new TreeMap<>();
         values.forEach((k, v) -> {
-            if (k.startsWith(KAFKA_PREFIX)) {
-                map.put(k.substring(KAFKA_PREFIX.length()), v);
+            if (k.startsWith(prefix)) {
+                read.add(k);
+                map.put(k.substring(prefix.length()), v);
             }
         });
         return map;
+    }
+
+    /** The {@value #KAFKA_PREFIX} keys with the prefix removed, for Kafka client properties. */
+    public Map<String, Object> kafkaOverrides() {
+        return new LinkedHashMap<>(withPrefix(KAFKA_PREFIX));
+    }
+
+    /**
+     * Keys that are set but were never read, sorted; {@value #KAFKA_PREFIX} keys are left out, since the Kafka
+     * clients, not the service, decide what they mean. Meaningful once the service has read its configuration
+     * (for every service, when its constructor returns).
+     */
+    public Set<String> unreadKeys() {
+        final Set<String> unread = new TreeSet<>();
+        for (final String k : values.keySet()) {
+            if (!k.startsWith(KAFKA_PREFIX) && !read.contains(k)) {
+                unread.add(k);
+            }
+        }
+        return unread;
+    }
+
+    /**
+     * One warning line naming the {@link #unreadKeys()}, e.g.
+     * {@code config: key 'polcy' (env KVSCHED_POLCY) is not read by scheduler-stream}; empty when every key was read.
+     */
+    public Optional<String> unreadWarning(final String serviceName) {
+        final Set<String> unread = unreadKeys();
+        if (unread.isEmpty()) {
+            return Optional.empty();
+        }
+        final String keys = unread.stream().map(k -> "'" + k + "' (env " + keyToEnv(k) + ")").collect(Collectors.joining(", "));
+        return Optional.of("config: " + (unread.size() == 1 ? "key " + keys + " is" : "keys " + keys + " are") + " not read by "
+                + serviceName);
     }
 }
