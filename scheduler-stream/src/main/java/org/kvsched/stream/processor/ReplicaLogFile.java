@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.kvsched.core.engine.LogEntry;
 import org.kvsched.schemas.avro.RecordedLogEntry;
+import org.kvsched.schemas.serde.AvroTrust;
 import org.kvsched.schemas.topic.Names;
 
 /**
@@ -77,6 +78,11 @@ public final class ReplicaLogFile {
      */
     public record Recording(Map<String, String> metadata, SortedMap<Integer, List<LogEntry>> logs, Map<Integer, Long> first,
                             Map<Integer, Map<Long, ByteBuffer>> payloads) {
+    }
+
+    static {
+        // Reading a file names our generated classes: Avro loads only classes it was told to trust.
+        AvroTrust.install();
     }
 
     private ReplicaLogFile() {
