@@ -36,7 +36,7 @@ final class RerunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECORDING", description = "The directory 'replay --record' wrote, or its replica-log.avro.")
     Path recording;
 
-    @Option(names = "--policy", paramLabel = "SPEC", split = ";",
+    @Option(names = "--policy", paramLabel = "SPEC",
             description = "Also serve the recorded arrivals under this policy (repeatable) in virtual time on the simulated worker, "
                     + "beside the recorded policy under the same model.")
     List<String> policies = new ArrayList<>();
@@ -52,6 +52,7 @@ final class RerunCommand implements Callable<Integer> {
         }
         final RunRecord run = RunRecord.load(recording);
         final PolicyConfig recorded = run.policy();
+        // Building each spec validates the policy and its parameters: a bad one fails here, before any work.
         others.forEach(run::spec);
         System.out.printf(Locale.ROOT, "kvsched rerun: %s: %s, %d requests on %d replica(s), model %s (KV %,d tokens/replica), %s%n",
                 run.source(), recorded.toSpec(), run.requests(), run.log().logs().size(), run.model().name(),
