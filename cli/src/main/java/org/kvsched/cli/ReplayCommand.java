@@ -109,6 +109,12 @@ final class ReplayCommand implements Callable<Integer> {
                     + "from the changelog), and report both restore times and the state size.")
     boolean measureRestore;
 
+    @Option(names = "--record", paramLabel = "DIR",
+            description = "Keep the run for 'kvsched rerun': every replica's whole log (exported from the scheduler's changelog at the "
+                    + "end, snapshot.every=0 unless --set says otherwise) to DIR/replica-log.avro and the per-request outcomes to "
+                    + "DIR/requests.csv.")
+    Path record;
+
     @Option(names = "--probe", description = "Measure the transport's round-trip latency first and report how close the replay runs to it.")
     boolean probe;
 
@@ -161,7 +167,7 @@ final class ReplayCommand implements Callable<Integer> {
                 : bootstrapServers == null ? "" : "replay-" + Long.toString(System.currentTimeMillis(), 36) + ".";
         final ReplayRun.Spec spec = new ReplayRun.Spec(w, config, deployment.model, deployment.kvCapacity, deployment.predictor,
                 deployment.seed, deployment.replicas, workers > 0 ? workers : deployment.replicas, speed, bootstrapServers, prefix,
-                schemaRegistryUrl, probe, extraConfig, System.err, swap, measureRestore);
+                schemaRegistryUrl, probe, extraConfig, System.err, swap, measureRestore, record);
         System.out.printf(Locale.ROOT, "kvsched replay: %s, %d requests (%s), model %s (KV %,d tokens/replica), %d replica(s), predictor %s, %s%n",
                 config.toSpec(), w.requests().size(), w.name(), model.name(), model.kvCapacityTokens(), deployment.replicas,
                 deployment.lengthPredictor().spec(), bootstrapServers == null ? "embedded Kafka broker" : "Kafka at " + bootstrapServers);
@@ -180,6 +186,11 @@ final class ReplayCommand implements Callable<Integer> {
                             + "scheduler down and back in %.1f s, %d log entries re-applied%n",
                     config.toSpec(), swap.next().toSpec(), swap.afterRequests(), w.size(), outcome.swap().swapTimesUs()[0] / 1e6,
                     outcome.swap().stopS(), outcome.swap().restoredEntries());
+        }
+        if (outcome.recorded() != null) {
+            System.out.printf(Locale.ROOT, "recorded: %,d replica-log entries of %d replica(s) in %s%s; re-run with: kvsched rerun %s%n",
+                    outcome.recorded().entries(), outcome.recorded().replicas(), record,
+                    outcome.recorded().complete() ? "" : " (INCOMPLETE: snapshots deleted the head of a log)", record);
         }
         if (outcome.restore() != null) {
             final ReplayRun.RestoreReport rr = outcome.restore();

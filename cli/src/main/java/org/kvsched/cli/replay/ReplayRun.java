@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.kvsched.arrivals.app.ArrivalsProducerApp;
+import org.kvsched.cli.rerun.RunRecord;
 import org.kvsched.core.metrics.RunResult;
 import org.kvsched.core.policy.PolicyConfig;
 import org.kvsched.core.sim.PolicySwap;
@@ -30,6 +31,7 @@ import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.schemas.topic.TopicSpec;
 import org.kvsched.stream.app.SchedulerApp;
 import org.kvsched.stream.config.SchedulerSettings;
+import org.kvsched.stream.processor.ReplicaLogFile;
 import org.kvsched.worker.app.WorkerApp;
 
 /**
@@ -61,11 +63,23 @@ public final class ReplayRun {
      * @param swap              a policy swap by redeploy part-way, or null
      * @param measureRestore    after the run, restart the scheduler twice (same state directory, then an empty one restoring
      *                          from the changelog) and measure the restores
+     * @param record            a directory to keep the run in for {@code kvsched rerun} (the whole replica log, exported from
+     *                          the store's changelog, and the sink's per-request CSV; see {@link org.kvsched.cli.rerun.RunRecord}),
+     *                          or null
      */
     public record Spec(Workload workload, PolicyConfig policy, String model, int kvCapacity, String predictor, long seed,
                        int replicas, int workers, double speed, String bootstrapServers, String topicPrefix,
                        String schemaRegistryUrl, boolean probe, Map<String, String> extraConfig, PrintStream log, PolicySwap swap,
-                       boolean measureRestore) {
+                       boolean measureRestore, Path record) {
+
+        /** The same replay without a recording. */
+        public Spec(final Workload workload, final PolicyConfig policy, final String model, final int kvCapacity, final String predictor,
+                    final long seed, final int replicas, final int workers, final double speed, final String bootstrapServers,
+                    final String topicPrefix, final String schemaRegistryUrl, final boolean probe, final Map<String, String> extraConfig,
+                    final PrintStream log, final PolicySwap swap, final boolean measureRestore) {
+            this(workload, policy, model, kvCapacity, predictor, seed, replicas, workers, speed, bootstrapServers, topicPrefix,
+                    schemaRegistryUrl, probe, extraConfig, log, swap, measureRestore, null);
+        }
 
         /** The same replay with a swap and no restore measurement. */
         public Spec(final Workload workload, final PolicyConfig policy, final String model, final int kvCapacity, final String predictor,
@@ -121,9 +135,10 @@ public final class ReplayRun {
      * @param eventsPerS   records the scheduler consumed (arrivals and reports) per wall second
      * @param probe        transport round-trip latency, or null if not measured
      * @param startupS     seconds spent starting the broker and services before the first arrival
+     * @param recorded     what the recording wrote, or null if none was asked for
      */
     public record Outcome(RunResult run, List<String> errors, long roundTrips, double eventsPerS, RoundTripProbe.Latency probe,
-                          double startupS, SwapReport swap, RestoreReport restore) {
+                          double startupS, SwapReport swap, RestoreReport restore, ReplicaLogFile.Export recorded) {
     }
 
     private ReplayRun() {
@@ -179,6 +194,10 @@ public final class ReplayRun {
                 flat.putIfAbsent("live.epoch.ms", Long.toString(System.currentTimeMillis()));
                 flat.putIfAbsent("live.speed", Double.toString(spec.speed()));
             }
+            if (spec.record() != null) {
+                // A recording needs each replica's whole log: snapshots would delete its head (unless the user says otherwise).
+                flat.putIfAbsent("snapshot.every", "0");
+            }
             final ServiceConfig base = ServiceConfig.of(flat);
             final SchedulerSettings settings = SchedulerSettings.fromConfig(base, spec.workload());
             SchedulerApp scheduler = new SchedulerApp(settings);
@@ -232,6 +251,14 @@ public final class ReplayRun {
             final RunResult run = new RunResult(r.run().label(), r.run().model(), spec.workload().size() == 0 ? 1.0 : r.run().rateScale(),
                     r.run().summary(), r.run().outcomes(), r.run().kvSamples(), wall);
             final long roundTrips = r.run().summary().plans();
+            ReplicaLogFile.Export recorded = null;
+            if (spec.record() != null) {
+                // While the broker is up: the changelog is the only durable copy of the replica logs.
+                recorded = RunRecord.write(spec.record(), bootstrap, flat, spec.workload(), r.run().outcomes());
+                spec.log().printf("replay: recorded %,d replica-log entries of %d replica(s) in %s%s%n", recorded.entries(),
+                        recorded.replicas(), spec.record().resolve(ReplicaLogFile.FILE_NAME),
+                        recorded.complete() ? "" : " (INCOMPLETE: snapshots deleted the head of a log; record with snapshot.every=0)");
+            }
             RestoreReport restore = null;
             if (spec.measureRestore()) {
                 final int index = services.indexOf(scheduler);
@@ -262,7 +289,7 @@ public final class ReplayRun {
                 fromChangelog.close();
                 deleteRecursively(fresh);
             }
-            return new Outcome(run, r.errors(), roundTrips, (spec.workload().size() + roundTrips) / wall, probe, startup, swapped, restore);
+            return new Outcome(run, r.errors(), roundTrips, (spec.workload().size() + roundTrips) / wall, probe, startup, swapped, restore, recorded);
         } finally {
             for (int i = services.size() - 1; i >= 0; i--) {
                 services.get(i).close();

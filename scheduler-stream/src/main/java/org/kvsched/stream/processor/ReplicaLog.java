@@ -62,9 +62,18 @@ final class ReplicaLog {
     }
 
     Decoded decode(final byte[] value) {
-        final Object body = serde.deserializer().deserialize("replica-log", value).getBody();
+        return decode(avro(value));
+    }
+
+    /** The stored value as its Avro record (what a recording file keeps). */
+    ReplicaLogEntry avro(final byte[] value) {
+        return serde.deserializer().deserialize("replica-log", value);
+    }
+
+    /** An entry from its Avro record (read back from a recording file). */
+    static Decoded decode(final ReplicaLogEntry value) {
         final Map<Long, ByteBuffer> payloads = new java.util.HashMap<>();
-        return new Decoded(entry(body, payloads), payloads);
+        return new Decoded(entry(value.getBody(), payloads), payloads);
     }
 
     private static Object body(final LogEntry entry, final LongFunction<ByteBuffer> payloadOf) {
