@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             CompareCommand.class,
             ReplayCommand.class,
+            ClusterCommand.class,
             PoliciesCommand.class,
             ModelsCommand.class,
             ExperimentCommand.class,
