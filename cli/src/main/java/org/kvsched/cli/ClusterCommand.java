@@ -106,7 +106,14 @@ final class ClusterCommand implements Runnable {
             services.put("speed", Double.toString(speed));
             services.putAll(extraConfig);
             final LocalCluster cluster = dir.cluster();
-            final LocalCluster.UpReport r = cluster.up(new LocalCluster.Settings(port, replicas, workers, services));
+            final LocalCluster.UpReport r;
+            try {
+                r = cluster.up(new LocalCluster.Settings(port, replicas, workers, services));
+            } catch (final IllegalStateException e) {
+                // A process that did not start (its last log line is in the message), or a cluster already running.
+                System.err.println("kvsched cluster up: " + e.getMessage());
+                return 1;
+            }
             System.out.printf(Locale.ROOT, "cluster up in %.1f s (broker %.1f s, services %.1f s): %s, policy %s, %d replica(s), %d worker(s)%n",
                     r.totalS(), r.brokerS(), r.servicesS(), r.bootstrap(), p.toSpec(), replicas, workers);
             System.out.printf(Locale.ROOT, "  logs: %s%n  replay: ./kvsched replay --bootstrap-servers %s --external-services --replicas %d --policy %s%n"

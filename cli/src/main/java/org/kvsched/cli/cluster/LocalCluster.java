@@ -62,8 +62,9 @@ public final class LocalCluster {
     /** Consumer group of the cluster's workers. */
     public static final String WORKER_GROUP = "kvsched-workers";
 
+    /** How long {@code down} waits after SIGTERM before SIGKILL, unless told otherwise. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * What {@code up} starts.
@@ -129,17 +130,21 @@ public final class LocalCluster {
     private final ClusterDir dir;
     private final String javaBin;
     private final String classpath;
+    private final Duration stopTimeout;
     private final PrintStream log;
 
     /**
      * A cluster in {@code dir} whose processes run {@code java} with {@code classpath}.
      *
-     * @param log progress lines
+     * @param stopTimeout how long a process gets after SIGTERM before SIGKILL
+     * @param log         progress lines
      */
-    public LocalCluster(final ClusterDir dir, final String java, final String classpath, final PrintStream log) {
+    public LocalCluster(final ClusterDir dir, final String java, final String classpath, final Duration stopTimeout,
+                        final PrintStream log) {
         this.dir = dir;
         this.javaBin = java;
         this.classpath = classpath;
+        this.stopTimeout = stopTimeout;
         this.log = log;
     }
 
@@ -151,7 +156,7 @@ public final class LocalCluster {
             // Children may run from another working directory: make every entry absolute.
             entries.add(Path.of(e).toAbsolutePath().toString());
         }
-        return new LocalCluster(dir, java, String.join(File.pathSeparator, entries), log);
+        return new LocalCluster(dir, java, String.join(File.pathSeparator, entries), STOP_TIMEOUT, log);
     }
 
     public ClusterDir dir() {
@@ -246,7 +251,7 @@ public final class LocalCluster {
     }
 
     /**
-     * Stops one process: SIGTERM, up to 30 s for it to exit, then SIGKILL. Its pid file goes either way.
+     * Stops one process: SIGTERM, up to the stop timeout (30 s) for it to exit, then SIGKILL. Its pid file goes either way.
      *
      * @return true if it was running
      */
@@ -274,7 +279,7 @@ public final class LocalCluster {
 
     /**
      * Stops every process with a pid file: the services first (SIGTERM to all, so the scheduler commits
-     * and leaves its group while the broker is up), then the broker; each gets 30 s before SIGKILL.
+     * and leaves its group while the broker is up), then the broker; each gets the stop timeout (30 s) before SIGKILL.
      * Works after a crash: a pid file whose process is gone, or is not ours, is only removed.
      */
     public DownReport down() throws InterruptedException {
@@ -357,10 +362,10 @@ public final class LocalCluster {
         }
     }
 
-    /** SIGTERM to all, wait up to 30 s, SIGKILL the rest; returns those that needed SIGKILL. */
-    private static List<ProcessHandle> terminate(final List<ProcessHandle> processes) throws InterruptedException {
+    /** SIGTERM to all, wait up to the stop timeout, SIGKILL the rest; returns those that needed SIGKILL. */
+    private List<ProcessHandle> terminate(final List<ProcessHandle> processes) throws InterruptedException {
         processes.forEach(ProcessHandle::destroy);
-        final long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        final long deadline = System.nanoTime() + stopTimeout.toNanos();
         final List<ProcessHandle> forced = new ArrayList<>();
         for (final ProcessHandle p : processes) {
             try {
