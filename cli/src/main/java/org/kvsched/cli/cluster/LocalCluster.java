@@ -44,7 +44,10 @@ import org.kvsched.worker.app.WorkerApp;
  * and reads this cluster.
  *
  * <p>Every process runs from the CLI's own classpath: the CLI jar already bundles the broker (replay's
- * embedded broker needs it), so no second copy of the Kafka jars is assembled. Each child carries a
+ * embedded broker needs it), so no second copy of the Kafka jars is assembled. When that classpath is
+ * one jar, {@code up} copies it into the cluster's folder and runs every process (and later restarts)
+ * from the copy: {@code ./kvsched} rebuilds its jar in place when a source changes, which would pull
+ * the classes from under running JVMs. Each child carries a
  * {@code -Dkvsched.cluster.process=<dir>/<name>} marker; {@code status} and {@code down} trust a pid
  * file only when the live process with that pid carries the marker, so a pid reused after a crash is
  * never signalled.
@@ -185,8 +188,10 @@ public final class LocalCluster {
         final int controllerPort = freePort();
         final String bootstrap = "localhost:" + port;
         try {
+            final String cp = pinClasspath();
             writeBrokerFiles(port, controllerPort);
             final Map<String, String> state = new LinkedHashMap<>();
+            state.put("classpath", cp);
             state.put("bootstrap.servers", bootstrap);
             state.put("broker.port", Integer.toString(port));
             state.put("controller.port", Integer.toString(controllerPort));
@@ -321,7 +326,7 @@ public final class LocalCluster {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-D" + MARKER + "=" + marker(name));
         cmd.add("-cp");
-        cmd.add(classpath);
+        cmd.add(clusterClasspath());
         cmd.add(main);
         cmd.addAll(args);
         final ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.root().toFile())
@@ -341,10 +346,31 @@ public final class LocalCluster {
         }
     }
 
+    /** Copies a one-jar classpath into the cluster's folder (see the class note); returns the classpath to run. */
+    private String pinClasspath() {
+        if (classpath.contains(File.pathSeparator) || !classpath.endsWith(".jar") || !Files.isRegularFile(Path.of(classpath))) {
+            return classpath;
+        }
+        try {
+            final Path copy = dir.root().resolve("lib").resolve("kvsched.jar");
+            Files.createDirectories(copy.getParent());
+            Files.copy(Path.of(classpath), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return copy.toString();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot copy " + classpath + " into " + dir.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The classpath {@code up} recorded for this cluster, else this instance's. */
+    private String clusterClasspath() {
+        final String recorded = dir.readClusterProperties().map(m -> m.get("classpath")).orElse(null);
+        return recorded != null && !recorded.isEmpty() ? recorded : classpath;
+    }
+
     /** Formats the broker's storage: a new cluster id, standalone (dynamic) controller quorum. */
     private void format() throws InterruptedException {
         final List<String> cmd = List.of(javaBin, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dlog4j2.configurationFile=" + dir.brokerLog4j().toUri(), "-cp", classpath, "kafka.tools.StorageTool",
+                "-Dlog4j2.configurationFile=" + dir.brokerLog4j().toUri(), "-cp", clusterClasspath(), "kafka.tools.StorageTool",
                 "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", dir.brokerProperties().toString());
         try {
             appendLog(BROKER, "---- " + Instant.now() + " kvsched cluster: formatting storage");
@@ -486,6 +512,7 @@ public final class LocalCluster {
             deleteRecursively(dir.data());
             deleteRecursively(dir.pids());
             deleteRecursively(dir.logs());
+            deleteRecursively(dir.root().resolve("lib"));
             Files.createDirectories(dir.logs());
             Files.createDirectories(dir.pids());
             Files.createDirectories(dir.data());
@@ -496,7 +523,7 @@ public final class LocalCluster {
 
     private void writeBrokerFiles(final int port, final int controllerPort) {
         final Map<String, String> p = new LinkedHashMap<>();
-        // A combined broker and controller, the recipe of kafka-stack.md section 2b; loopback only.
+        // One combined broker and controller node with a standalone (dynamic) quorum; loopback only.
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);

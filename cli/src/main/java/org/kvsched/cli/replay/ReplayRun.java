@@ -15,8 +15,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.kvsched.arrivals.app.ArrivalsProducerApp;
 import org.kvsched.core.metrics.RunResult;
@@ -36,7 +40,9 @@ import org.kvsched.worker.app.WorkerApp;
  * One replay through Kafka: a broker (embedded unless the caller names a cluster), the topics, and the
  * four services started in-process through the same {@link Service} API their own {@code main}s use:
  * scheduler-stream, one gpu-worker-sim per replica (at most {@code workers}), the metrics sink, and the
- * arrivals producer. Returns what the sink aggregated.
+ * arrivals producer. Returns what the sink aggregated. With {@link Services#EXTERNAL} the scheduler and
+ * the workers are someone else's processes (e.g. {@code kvsched cluster up}); the replay runs only the
+ * producer and the sink.
  */
 public final class ReplayRun {
 
@@ -307,13 +313,13 @@ public final class ReplayRun {
     private static void requireFreshArrivals(final String bootstrap, final TopicCatalog topics) throws InterruptedException {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             final String arrivals = topics.arrivals().name();
-            final Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-            for (final org.apache.kafka.common.TopicPartitionInfo p : admin.describeTopics(List.of(arrivals)).allTopicNames().get()
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (final TopicPartitionInfo p : admin.describeTopics(List.of(arrivals)).allTopicNames().get()
                     .get(arrivals).partitions()) {
-                latest.put(new org.apache.kafka.common.TopicPartition(arrivals, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+                latest.put(new TopicPartition(arrivals, p.partition()), OffsetSpec.latest());
             }
             final long records = admin.listOffsets(latest).all().get().values().stream()
-                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+                    .mapToLong(ListOffsetsResultInfo::offset).sum();
             if (records > 0) {
                 throw new IllegalArgumentException("topic " + arrivals + " at " + bootstrap + " already holds " + records
                         + " records from an earlier replay, whose state the running scheduler keeps; start a fresh cluster "

@@ -75,6 +75,13 @@ class ClusterIT {
             }
             // Three JVMs besides this one and the CLI: the broker is not a thread of the CLI.
             assertEquals(3, pids.stream().distinct().count(), pids.toString());
+            // They run from the cluster's copy of the jar, so a rebuild of target/kvsched.jar cannot pull classes from under them.
+            final Path copy = dirPath.resolve("lib").resolve("kvsched.jar");
+            assertEquals(Files.size(JAR), Files.size(copy));
+            for (final long pid : pids) {
+                final List<String> args = ProcessHandle.of(pid).flatMap(p -> p.info().arguments()).map(List::of).orElse(List.of());
+                assertTrue(args.contains(copy.toString()), "pid " + pid + " does not run from " + copy + ": " + args);
+            }
 
             final Path json = work.resolve("replay.json");
             final Run replay = kvsched(work, "replay", "--bootstrap-servers", bootstrap, "--external-services", "--requests", "50",
