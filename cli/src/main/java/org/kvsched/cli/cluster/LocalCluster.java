@@ -381,7 +381,7 @@ public final class LocalCluster {
                 throw new IllegalStateException("formatting the broker's storage took over 60 s; see " + dir.log(BROKER));
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException("formatting the broker's storage failed (" + lastLine(BROKER) + "); see " + dir.log(BROKER));
+                throw new IllegalStateException("formatting the broker's storage failed (" + failureLine(BROKER) + "); see " + dir.log(BROKER));
             }
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot run the broker's StorageTool: " + e.getMessage(), e);
@@ -500,7 +500,7 @@ public final class LocalCluster {
         // By pid alone: up has just started these, and under setsid the marker appears only once java is exec'd.
         final long pid = readPid(name);
         if (pid <= 0 || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            throw new IllegalStateException(name + " exited at start: " + lastLine(name) + " (log: " + dir.log(name) + ")");
+            throw new IllegalStateException(name + " exited at start: " + failureLine(name) + " (log: " + dir.log(name) + ")");
         }
     }
 
@@ -572,19 +572,30 @@ public final class LocalCluster {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** The last non-blank line of a process's log, for one-line failure messages. */
-    String lastLine(final String name) {
+    /**
+     * The line of a process's log that says why its latest start failed, for one-line messages: the
+     * first exception message since the last start marker (a broker that cannot bind says so there,
+     * while its last line is about log4j's shutdown), else the first ERROR line, else the last line (a
+     * service's own one-line configuration error).
+     */
+    String failureLine(final String name) {
+        final List<String> lines;
         try {
-            final List<String> lines = Files.readAllLines(dir.log(name), StandardCharsets.UTF_8);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if (!lines.get(i).isBlank()) {
-                    return lines.get(i).trim();
-                }
-            }
-            return "(empty log)";
+            lines = Files.readAllLines(dir.log(name), StandardCharsets.UTF_8);
         } catch (final IOException e) {
             return "(no log)";
         }
+        int from = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("---- ")) {
+                from = i + 1;
+            }
+        }
+        final List<String> run = lines.subList(from, lines.size()).stream().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        return run.stream().filter(l -> l.contains("Exception: ")).findFirst()
+                .or(() -> run.stream().filter(l -> l.contains(" ERROR ")).findFirst())
+                .or(() -> run.isEmpty() ? Optional.empty() : Optional.of(run.get(run.size() - 1)))
+                .orElse("(empty log)");
     }
 
     private static int freePort() {

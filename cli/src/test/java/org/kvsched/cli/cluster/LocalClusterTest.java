@@ -115,4 +115,26 @@ class LocalClusterTest {
         assertTrue(unrelated.isAlive(), "down signalled a process that is not part of the cluster");
         assertTrue(cluster.status().isEmpty());
     }
+    @Test
+    void aFailedStartIsReportedByItsExceptionNotByTheLastLogLine(@TempDir final Path root) throws Exception {
+        final ClusterDir dir = new ClusterDir(root);
+        Files.createDirectories(dir.logs());
+        Files.writeString(dir.log(LocalCluster.BROKER), String.join("\n",
+                "---- 2026-11-28T06:00:00Z kvsched cluster: starting kafka.Kafka",
+                "java.lang.IllegalStateException: an earlier start's failure",
+                "---- 2026-11-28T06:01:00Z kvsched cluster: starting kafka.Kafka",
+                "06:01:01.000 ERROR DataPlaneAcceptor - Unable to start acceptor for PLAINTEXT",
+                "org.apache.kafka.common.KafkaException: Socket server failed to bind to 127.0.0.1:19555: Address already in use.",
+                "\tat kafka.network.Acceptor.openServerSocket(SocketServer.scala:1)",
+                "kafka-shutdown-hook WARN Unable to register Log4j shutdown hook because JVM is shutting down.", ""));
+        Files.writeString(dir.log(LocalCluster.SCHEDULER), String.join("\n",
+                "---- 2026-11-28T06:01:00Z kvsched cluster: starting org.kvsched.stream.app.SchedulerApp",
+                "scheduler-stream: config: key 'poll.ms' must be an integer, got 'x'", ""));
+        final LocalCluster cluster = cluster(root, Duration.ofSeconds(1));
+
+        assertEquals("org.apache.kafka.common.KafkaException: Socket server failed to bind to 127.0.0.1:19555: Address already in use.",
+                cluster.failureLine(LocalCluster.BROKER));
+        assertEquals("scheduler-stream: config: key 'poll.ms' must be an integer, got 'x'", cluster.failureLine(LocalCluster.SCHEDULER));
+        assertEquals("(no log)", cluster.failureLine(LocalCluster.WORKER + "0"));
+    }
 }
