@@ -182,11 +182,15 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (names.contains(LocalCluster.BROKER)) {
+                throw new IllegalArgumentException("restart: the broker holds the cluster's data; use 'cluster down' and 'cluster up'");
+            }
             final LocalCluster cluster = dir.cluster();
+            if (cluster.status().stream().noneMatch(s -> s.name().equals(LocalCluster.BROKER) && s.alive())) {
+                System.err.println("kvsched cluster restart: no running cluster in " + cluster.dir().root() + "; run 'kvsched cluster up' first");
+                return 1;
+            }
             for (final String n : names) {
-                if (n.equals(LocalCluster.BROKER)) {
-                    throw new IllegalArgumentException("restart: the broker holds the cluster's data; use 'cluster down' and 'cluster up'");
-                }
                 final long t0 = System.nanoTime();
                 final boolean was = cluster.stop(n);
                 cluster.startService(n);

@@ -59,6 +59,14 @@ class ClusterCommandTest {
     }
 
     @Test
+    void restartWithoutARunningClusterStartsNothing(@TempDir final Path root) {
+        final CliRunner.Result r = CliRunner.run("cluster", "restart", "--dir", root.toString(), "scheduler-stream");
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("no running cluster in"), r.err());
+        assertFalse(Files.exists(new ClusterDir(root).pidFile("scheduler-stream")), "a scheduler was started without a broker");
+    }
+
+    @Test
     void externalServicesNeedABootstrapServer() {
         final CliRunner.Result r = CliRunner.run("replay", "--external-services", "--requests", "10");
         assertEquals(2, r.exitCode(), r.err());

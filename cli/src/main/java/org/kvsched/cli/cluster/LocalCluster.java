@@ -169,7 +169,7 @@ public final class LocalCluster {
     /**
      * Starts the broker, creates the topic catalog and starts the services; returns once the broker
      * answers and the services' consumer groups are stable. On any failure it stops what it started
-     * and throws with the failing process's last log line.
+     * and throws with the line of the failing process's log that says why (see {@link #failureLine}).
      */
     public UpReport up(final Settings settings) throws InterruptedException {
         // Fail on a bad setting before any process exists, with the services' own one-line messages.
@@ -238,8 +238,9 @@ public final class LocalCluster {
 
     /** Starts (or, after {@code stop}, restarts) one service of a running cluster with its recorded configuration. */
     public void startService(final String name) {
-        if (!Files.isRegularFile(dir.servicesProperties())) {
-            throw new IllegalStateException("no cluster configuration in " + dir.root() + "; run 'kvsched cluster up' first");
+        // After 'down' the configuration is still there but the broker is not: a service would retry forever.
+        if (!Files.isRegularFile(dir.servicesProperties()) || ours(BROKER).isEmpty()) {
+            throw new IllegalStateException("no running cluster in " + dir.root() + "; run 'kvsched cluster up' first");
         }
         final Map<String, String> env = new LinkedHashMap<>();
         final String main;
