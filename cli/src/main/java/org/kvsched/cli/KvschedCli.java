@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             CompareCommand.class,
             ReplayCommand.class,
             RerunCommand.class,
+            ClusterCommand.class,
             PoliciesCommand.class,
             ModelsCommand.class,
             ExperimentCommand.class,

@@ -55,8 +55,15 @@ final class ReplayCommand implements Callable<Integer> {
     String bootstrapServers;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX",
-            description = "Prefix of topic, group and application names (default: none on the embedded broker, a fresh run id otherwise).")
+            description = "Prefix of topic, group and application names (default: none on the embedded broker or with "
+                    + "--external-services, a fresh run id otherwise).")
     String topicPrefix;
+
+    @Option(names = "--external-services",
+            description = "scheduler-stream and gpu-worker-sim already run against --bootstrap-servers (e.g. 'kvsched cluster up', "
+                    + "with the same --replicas and --policy): only produce the arrivals and read the results, so the services "
+                    + "can be restarted while the replay runs.")
+    boolean externalServices;
 
     @Option(names = "--schema-registry-url", paramLabel = "URL",
             description = "Use the Confluent wire format against this schema registry (default: Avro single-object encoding, no registry).")
@@ -151,6 +158,10 @@ final class ReplayCommand implements Callable<Integer> {
                 extraConfig.putIfAbsent("vllm.model", vllmModel);
             }
         }
+        if (externalServices && (bootstrapServers == null || live || swapPolicyAt != null || measureRestore)) {
+            throw new IllegalArgumentException("--external-services needs --bootstrap-servers and rules out --live, --swap-policy-at "
+                    + "and --measure-restore (they configure or restart the scheduler)");
+        }
         if (live) {
             extraConfig.putIfAbsent("time", "live");
         }
@@ -164,14 +175,15 @@ final class ReplayCommand implements Callable<Integer> {
             PolicyKind.create(swap.next(), new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed, w));
         }
         final String prefix = topicPrefix != null ? topicPrefix
-                : bootstrapServers == null ? "" : "replay-" + Long.toString(System.currentTimeMillis(), 36) + ".";
+                : bootstrapServers == null || externalServices ? "" : "replay-" + Long.toString(System.currentTimeMillis(), 36) + ".";
         final ReplayRun.Spec spec = new ReplayRun.Spec(w, config, deployment.model, deployment.kvCapacity, deployment.predictor,
                 deployment.seed, deployment.replicas, workers > 0 ? workers : deployment.replicas, speed, bootstrapServers, prefix,
                 schemaRegistryUrl, probe, extraConfig, System.err, swap, measureRestore, record);
         System.out.printf(Locale.ROOT, "kvsched replay: %s, %d requests (%s), model %s (KV %,d tokens/replica), %d replica(s), predictor %s, %s%n",
                 config.toSpec(), w.requests().size(), w.name(), model.name(), model.kvCapacityTokens(), deployment.replicas,
-                deployment.lengthPredictor().spec(), bootstrapServers == null ? "embedded Kafka broker" : "Kafka at " + bootstrapServers);
-        final ReplayRun.Outcome outcome = ReplayRun.run(spec);
+                deployment.lengthPredictor().spec(), bootstrapServers == null ? "embedded Kafka broker"
+                        : "Kafka at " + bootstrapServers + (externalServices ? " (external services)" : ""));
+        final ReplayRun.Outcome outcome = ReplayRun.run(spec, externalServices ? ReplayRun.Services.EXTERNAL : ReplayRun.Services.IN_PROCESS);
         final RunResult r = outcome.run();
         final String label = swap == null ? r.label() : config.toSpec() + " -> " + swap.next().toSpec() + " after " + swap.afterRequests();
         final RunResult result = new RunResult(label, r.model(), workload.rateScale, r.summary(), r.outcomes(), r.kvSamples(), r.wallSeconds());

@@ -15,8 +15,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.kvsched.arrivals.app.ArrivalsProducerApp;
 import org.kvsched.cli.rerun.RunRecord;
@@ -38,7 +42,9 @@ import org.kvsched.worker.app.WorkerApp;
  * One replay through Kafka: a broker (embedded unless the caller names a cluster), the topics, and the
  * four services started in-process through the same {@link Service} API their own {@code main}s use:
  * scheduler-stream, one gpu-worker-sim per replica (at most {@code workers}), the metrics sink, and the
- * arrivals producer. Returns what the sink aggregated.
+ * arrivals producer. Returns what the sink aggregated. With {@link Services#EXTERNAL} the scheduler and
+ * the workers are someone else's processes (e.g. {@code kvsched cluster up}); the replay runs only the
+ * producer and the sink.
  */
 public final class ReplayRun {
 
@@ -168,8 +174,29 @@ public final class ReplayRun {
         return c;
     }
 
-    /** Runs the replay to the end. */
+    /** Where scheduler-stream and gpu-worker-sim run during a replay. */
+    public enum Services {
+        /** Started by the replay in its own JVM and stopped at the end (the default). */
+        IN_PROCESS,
+        /**
+         * Already running against the cluster (e.g. {@code kvsched cluster up}, or docker-compose): the
+         * replay only produces the arrivals and reads the results, so those services can be restarted
+         * one by one while it runs. The topics must be fresh (the scheduler keeps earlier runs' state).
+         */
+        EXTERNAL
+    }
+
+    /** Runs the replay to the end, with scheduler-stream and the workers in-process. */
     public static Outcome run(final Spec spec) throws Exception {
+        return run(spec, Services.IN_PROCESS);
+    }
+
+    /** Runs the replay to the end, with scheduler-stream and the workers where {@code services} says. */
+    public static Outcome run(final Spec spec, final Services placement) throws Exception {
+        if (placement == Services.EXTERNAL && (spec.bootstrapServers() == null || spec.swap() != null || spec.measureRestore())) {
+            throw new IllegalArgumentException("external services need --bootstrap-servers, and rule out --swap-policy-at and "
+                    + "--measure-restore (both restart the in-process scheduler)");
+        }
         final long t0 = System.nanoTime();
         final EmbeddedKafka broker = spec.bootstrapServers() == null ? EmbeddedKafka.start() : null;
         final String bootstrap = broker != null ? broker.bootstrapServers() : spec.bootstrapServers();
@@ -200,24 +227,29 @@ public final class ReplayRun {
             }
             final ServiceConfig base = ServiceConfig.of(flat);
             final SchedulerSettings settings = SchedulerSettings.fromConfig(base, spec.workload());
-            SchedulerApp scheduler = new SchedulerApp(settings);
-            services.add(scheduler);
-            scheduler.start();
-            final int workers = Math.max(1, Math.min(spec.workers(), spec.replicas()));
+            SchedulerApp scheduler = null;
             final List<WorkerApp> workerApps = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                final WorkerApp w = new WorkerApp(base.with(Map.of("group.id", spec.topicPrefix() + "kvsched-workers", "worker.id", Integer.toString(i))));
-                services.add(w);
-                workerApps.add(w);
-                w.start();
+            if (placement == Services.IN_PROCESS) {
+                scheduler = new SchedulerApp(settings);
+                services.add(scheduler);
+                scheduler.start();
+                final int workers = Math.max(1, Math.min(spec.workers(), spec.replicas()));
+                for (int i = 0; i < workers; i++) {
+                    final WorkerApp w = new WorkerApp(base.with(Map.of("group.id", spec.topicPrefix() + "kvsched-workers", "worker.id", Integer.toString(i))));
+                    services.add(w);
+                    workerApps.add(w);
+                    w.start();
+                }
+            } else {
+                requireFreshArrivals(bootstrap, TopicCatalog.withPrefix(spec.topicPrefix()));
             }
             final MetricsSinkApp sink = new MetricsSinkApp(base.with(Map.of("group.id", spec.topicPrefix() + "kvsched-metrics-sink")), spec.log());
             services.add(sink);
             sink.start();
-            if (!scheduler.awaitRunning(Duration.ofSeconds(60))) {
+            if (scheduler != null && !scheduler.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("scheduler-stream did not reach RUNNING: " + scheduler.failure());
             }
-            if ("live".equals(flat.get("time"))) {
+            if (scheduler != null && "live".equals(flat.get("time"))) {
                 // Live, time runs from the first arrival: the workers' group must have formed before then.
                 awaitWorkers(workerApps, spec.replicas());
             }
@@ -298,6 +330,30 @@ public final class ReplayRun {
                 broker.close();
             }
             deleteRecursively(stateDir);
+        }
+    }
+
+    /**
+     * External services: the scheduler keeps every replica's state across runs, so a second replay on
+     * the same topics would land on the first one's requests. Refuse unless {@code arrivals} is empty.
+     */
+    private static void requireFreshArrivals(final String bootstrap, final TopicCatalog topics) throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            final String arrivals = topics.arrivals().name();
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (final TopicPartitionInfo p : admin.describeTopics(List.of(arrivals)).allTopicNames().get()
+                    .get(arrivals).partitions()) {
+                latest.put(new TopicPartition(arrivals, p.partition()), OffsetSpec.latest());
+            }
+            final long records = admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(ListOffsetsResultInfo::offset).sum();
+            if (records > 0) {
+                throw new IllegalArgumentException("topic " + arrivals + " at " + bootstrap + " already holds " + records
+                        + " records from an earlier replay, whose state the running scheduler keeps; start a fresh cluster "
+                        + "('kvsched cluster down' then 'kvsched cluster up')");
+            }
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("cannot read the offsets of " + topics.arrivals().name() + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 
