@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.metrics.RequestOutcome;
@@ -28,8 +30,10 @@ import org.kvsched.core.policy.PolicyKind;
  * each request's events in lifecycle order, tokens within the cap, no request lost or finished twice.
  *
  * <p>A failure names its seed; rerun that seed alone by changing {@link #FIRST_SEED} and {@link #SEEDS}.
- * The seeds are fixed so that the suite is reproducible: a new draw is a code change, not a flaky run.
+ * The seeds are fixed so that the suite is reproducible: a new draw is a code change, not a flaky run. Each
+ * seed builds its own engine, so the seeds run concurrently, one per core.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SimulationPropertyTest {
 
     private static final int FIRST_SEED = 0;
