@@ -91,6 +91,7 @@ class AzureReplayExperimentTest {
             assertEquals(s.kvUtilMean(), num(run, "kv_util_mean"), 1e-12, run.toString());
             assertTrue(num(e2e, "p99") >= num(e2e, "p50") && num(e2e, "mean") >= num(ttft, "mean"), run.toString());
             assertTrue(num(run, "kv_util_mean") > 0 && num(run, "kv_util_mean") <= 1, run.toString());
+            assertTrue(num(run, "throughput_tokens_per_s") > 0, run.toString());
         }
     }
 
