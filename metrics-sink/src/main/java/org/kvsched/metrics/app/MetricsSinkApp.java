@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +25,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.metrics.RunResult;
-import org.kvsched.core.metrics.Stats;
 import org.kvsched.core.metrics.Summary;
 import org.kvsched.core.report.HtmlReport;
 import org.kvsched.core.report.JsonWriter;
@@ -44,8 +42,9 @@ import org.kvsched.schemas.topic.TopicCatalog;
 
 /**
  * The metrics sink: consumes {@code request-events}, {@code step-summaries}, {@code replica-ends} and
- * {@code errors}, aggregates with the core metrics code ({@link MetricsAggregator}), prints a progress
- * line every few seconds (requests done, rate, current TTFT p50/p99), and when the run is complete
+ * {@code errors}, aggregates with the core metrics code ({@link MetricsAggregator}), prints one
+ * start-up line, then a progress line every few seconds once requests finish (requests done, rate, current TTFT
+ * p50/p99 from a streaming histogram; see {@link ProgressLines}), and when the run is complete
  * writes to {@code output.dir}, if set, the HTML report ({@code index.html}, its {@code summary.json},
  * the per-request CSV) and {@code run.json} (the keys of {@code simulate --json}, plus {@code errors} and
  * {@code kafka_round_trips}).
@@ -133,11 +132,11 @@ public final class MetricsSinkApp implements Service {
         final Deserializer<ErrorRecord> errors = serdes.serde(ErrorRecord.class).deserializer();
         final MetricsAggregator agg = new MetricsAggregator();
         final long start = System.nanoTime();
-        long lastProgress = start;
-        long lastDone = 0;
+        final ProgressLines progress = new ProgressLines(expected, intervalNanos, start);
         try (KafkaConsumer<byte[], byte[]> c = consumer) {
             c.subscribe(List.of(topics.requestEvents().name(), topics.stepSummaries().name(), topics.replicaEnds().name(),
                     topics.errors().name()));
+            progressOut.println(progress.startLine(topics.requestEvents().name()));
             while (running.get() && !agg.complete()) {
                 for (final ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(100))) {
                     final String t = rec.topic();
@@ -157,16 +156,7 @@ public final class MetricsSinkApp implements Service {
                                 + ": " + e.getMessage());
                     }
                 }
-                final long now = System.nanoTime();
-                if (intervalNanos > 0 && now - lastProgress >= intervalNanos) {
-                    final long doneNow = agg.finishedRequests();
-                    final Stats ttft = agg.ttftSoFar();
-                    progressOut.printf(Locale.ROOT, "metrics-sink: %,d%s requests done, %,.0f req/s, %,d round trips, TTFT p50 %.1f ms p99 %.1f ms%n",
-                            doneNow, expected > 0 ? String.format(Locale.ROOT, "/%,d", expected) : "",
-                            (doneNow - lastDone) / ((now - lastProgress) / 1e9), agg.plans(), ttft.p50(), ttft.p99());
-                    lastProgress = now;
-                    lastDone = doneNow;
-                }
+                progress.tick(System.nanoTime(), agg.finishedRequests(), agg.plans(), agg.ttftSoFar()).ifPresent(progressOut::println);
             }
             if (agg.complete()) {
                 final double wall = (System.nanoTime() - start) / 1e9;

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
+import org.kvsched.core.metrics.Stats;
 import org.kvsched.schemas.avro.ErrorRecord;
 import org.kvsched.schemas.avro.ReplicaEnd;
 import org.kvsched.schemas.avro.RequestEvent;
@@ -35,6 +38,35 @@ class MetricsAggregatorTest {
         assertTrue(a.complete());
         assertEquals(1, a.summary(2, 1600).completed());
         assertEquals(1, a.plans());
-        assertEquals(50.0 / 1000, a.ttftSoFar().p50(), 1e-12);
+        assertEquals(1, a.ttftSoFar().count());
+        assertEquals(50.0 / 1000, a.ttftSoFar().p50Ms(), 1e-12, "small values are exact");
+    }
+
+    @Test
+    void streamingTtftPercentilesAreWithinATenthOfAPercentOfTheExactOnes() {
+        final MetricsAggregator a = new MetricsAggregator();
+        assertEquals(new MetricsAggregator.TtftProgress(0, 0, 0), a.ttftSoFar());
+        final SplittableRandom rng = new SplittableRandom(3);
+        final int n = 20_000;
+        final double[] exactMs = new double[n];
+        for (int id = 0; id < n; id++) {
+            // Log-normal TTFTs from about 1 ms to a few seconds, in microseconds, as a loaded replica gives them.
+            final long arrival = rng.nextLong(1_000_000_000L);
+            final long ttft = (long) Math.exp(7 + 2 * rng.nextGaussian());
+            a.onEvent(ev(RequestEventKind.ARRIVED, id, 0, arrival));
+            a.onEvent(ev(RequestEventKind.ADMITTED, id, 0, arrival));
+            a.onEvent(ev(RequestEventKind.FIRST_TOKEN, id, 0, arrival + ttft));
+            exactMs[id] = ttft / 1000.0;
+        }
+        // A request rejected before any token adds no TTFT.
+        a.onEvent(ev(RequestEventKind.ARRIVED, n, 0, 0));
+        a.onEvent(new RequestEvent(RequestEventKind.REJECTED, (long) n, 0, 5L, 10, 2, 0, "too long"));
+        final MetricsAggregator.TtftProgress p = a.ttftSoFar();
+        final Stats exact = Stats.ofSorting(exactMs);
+        assertEquals(n, p.count());
+        assertEquals(exact.p50(), p.p50Ms(), exact.p50() * 1e-3 + 1e-3, "p50");
+        assertEquals(exact.p99(), p.p99Ms(), exact.p99() * 1e-3 + 1e-3, "p99");
+        // The final summary does not go through the histogram: it stays exact.
+        assertEquals(exact.p99(), a.summary(1, 1600).ttftMs().p99(), 1e-9);
     }
 }

@@ -53,19 +53,21 @@ public final class KvCache {
         return capacityBlocks - usedBlocks;
     }
 
-    /** Blocks needed to hold {@code tokens} tokens. */
+    /** Blocks needed to hold {@code tokens} tokens with this cache's block size. */
     public int blocksFor(final long tokens) {
         return blocksFor(tokens, blockSize);
     }
 
-    /** Blocks needed to hold {@code tokens} tokens with the given block size. */
+    /**
+     * Blocks needed to hold {@code tokens} tokens, {@code ceil(tokens / blockSize)}: the one place the project
+     * rounds tokens up to blocks (the engine, the policies' views and their projections all call it, so a
+     * policy's arithmetic cannot drift from the cache's).
+     *
+     * @param tokens    tokens of KV, &gt;= 0
+     * @param blockSize tokens per block, &gt;= 1
+     */
     public static int blocksFor(final long tokens, final int blockSize) {
         return (int) ((tokens + blockSize - 1) / blockSize);
-    }
-
-    /** Vidur's watermark: {@code floor(fraction * capacityBlocks)} blocks kept free at admission. */
-    public int watermarkBlocks(final double fraction) {
-        return (int) (fraction * capacityBlocks);
     }
 
     /** Takes {@code blocks} blocks; throws if that would exceed capacity. */

@@ -2,6 +2,8 @@ package org.kvsched.core.policy;
 
 import java.util.List;
 
+import org.kvsched.core.kv.KvCache;
+
 /**
  * What a policy may look at when it decides the next batch of one replica. Read-only; valid only
  * during the {@link Policy#decide(SchedulerView)} call that received it.
@@ -28,7 +30,7 @@ public interface SchedulerView {
 
     /** Blocks needed to hold {@code tokens} tokens. */
     default int blocksFor(final long tokens) {
-        return (int) ((tokens + blockSize() - 1) / blockSize());
+        return KvCache.blocksFor(tokens, blockSize());
     }
 
     /** Running requests (holding KV), oldest admission first. */

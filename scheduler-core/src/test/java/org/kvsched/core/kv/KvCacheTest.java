@@ -22,6 +22,8 @@ class KvCacheTest {
         assertEquals(1, kv.blocksFor(1));
         assertEquals(1, kv.blocksFor(16));
         assertEquals(2, kv.blocksFor(17));
+        assertEquals(7, KvCache.blocksFor(7, 1), "block size 1 counts tokens");
+        assertEquals(134_217_728, KvCache.blocksFor(2_147_483_648L, 16), "token counts past int range");
     }
 
     @Test
@@ -34,11 +36,6 @@ class KvCacheTest {
         kv.release(7);
         assertEquals(0, kv.usedBlocks());
         assertThrows(IllegalStateException.class, () -> kv.release(1));
-    }
-
-    @Test
-    void watermarkFollowsVidur() {
-        assertEquals(74, new KvCache(118_784, 16).watermarkBlocks(0.01), "floor(1% of 7,424 blocks)");
     }
 
     @Test

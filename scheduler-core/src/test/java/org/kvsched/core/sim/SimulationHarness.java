@@ -23,7 +23,10 @@ import org.kvsched.core.policy.PolicyContext;
 import org.kvsched.core.policy.PolicyKind;
 import org.kvsched.core.workload.Workload;
 
-/** Test fixture: runs a workload through the in-memory engine and checks invariants after every step. */
+/**
+ * Test fixture: runs a workload through the in-memory engine and checks the {@link LifecycleInvariants}
+ * after every event and step, and at the end that no request was lost.
+ */
 public final class SimulationHarness {
 
     /** What a harness run produced. */
@@ -72,6 +75,7 @@ public final class SimulationHarness {
         final List<RequestEvent> events = new ArrayList<>();
         final int[] maxUsed = {0};
         final int[] capacity = {0};
+        final LifecycleInvariants invariants = new LifecycleInvariants(requests);
         // "name!" forces one iteration per plan, the reference the plan continuation must match.
         final boolean single = policySpec.endsWith("!");
         final PolicyConfig config = PolicyConfig.parse(single ? policySpec.substring(0, policySpec.length() - 1) : policySpec);
@@ -79,15 +83,14 @@ public final class SimulationHarness {
             final SchedulerListener listener = new SchedulerListener() {
                 @Override
                 public void onRequestEvent(final RequestEvent event) {
+                    invariants.onEvent(event);
                     events.add(event);
                     metrics.onRequestEvent(event);
                 }
 
                 @Override
                 public void onStep(final StepSummary s) {
-                    if (s.peakBlocks() > s.capacityBlocks()) {
-                        throw new AssertionError("KV overflow: " + s);
-                    }
+                    invariants.onStep(s);
                     maxUsed[0] = Math.max(maxUsed[0], s.peakBlocks());
                     capacity[0] = s.capacityBlocks();
                     metrics.onStep(s);
@@ -99,6 +102,7 @@ public final class SimulationHarness {
             return new Scheduler(i, single ? new OneIterationPerPlan(policy) : policy, kvTokens, blockSize, listener);
         }, new PlanExecutor(model), Router.byName(routing), ProgressListener.NONE);
         final EngineStats stats = engine.run(requests, predictor);
+        invariants.assertAllFinished();
         long left = 0;
         for (final Scheduler s : engine.replicas()) {
             left += s.usedBlocks();

@@ -9,13 +9,18 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.testing.SharedData;
 
 /**
  * The team's shared traces load with the row counts and statistics of
  * ../shared/data/traces/SOURCES.md. Skipped outside CI when the files are absent.
+ *
+ * <p>Isolated: it times a read, so no concurrent test (the policy contract suite runs alongside the rest) may
+ * share the cores with it.
  */
+@Isolated
 class SharedTracesTest {
 
     private static final WorkloadOptions RAW = WorkloadOptions.defaults().withMaxContextTokens(0);

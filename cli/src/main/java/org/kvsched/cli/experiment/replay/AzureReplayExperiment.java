@@ -38,6 +38,38 @@ public final class AzureReplayExperiment implements Experiment {
     static final List<String> TRACES = List.of("data/traces/AzureLLMInferenceTrace_conv.csv",
             "data/traces/AzureLLMInferenceTrace_code.csv");
     static final List<String> MODELS = List.of("llama2-7b-a100", "llama2-70b-a100-tp4");
+    /** Requests kept from each trace in quick mode. */
+    static final int QUICK_REQUESTS = 250;
+
+    private final List<String> policies;
+    private final int quickRequests;
+
+    /** The experiment as the command line runs it: every registered online policy. */
+    public AzureReplayExperiment() {
+        this(onlinePolicies(), QUICK_REQUESTS);
+    }
+
+    /**
+     * A narrower experiment for tests: the same traces, models and rates with fewer policies and requests.
+     *
+     * @param policies      policy specs to replay, in table order
+     * @param quickRequests requests kept from each trace in quick mode, &gt;= 1
+     */
+    AzureReplayExperiment(final List<String> policies, final int quickRequests) {
+        this.policies = List.copyOf(policies);
+        this.quickRequests = quickRequests;
+    }
+
+    /** Every registered online policy in registry order (an offline one needs the whole workload in advance). */
+    static List<String> onlinePolicies() {
+        final List<String> list = new ArrayList<>();
+        for (final PolicyKind k : PolicyKind.values()) {
+            if (!k.offline()) {
+                list.add(k.policyName());
+            }
+        }
+        return List.copyOf(list);
+    }
 
     @Override
     public String name() {
@@ -51,14 +83,8 @@ public final class AzureReplayExperiment implements Experiment {
 
     @Override
     public ExperimentResult run(final ExperimentContext ctx) {
-        final int maxRequests = ctx.quick() ? 250 : 0;
+        final int maxRequests = ctx.quick() ? quickRequests : 0;
         final double[] scales = ctx.quick() ? new double[] {1, 4} : new double[] {1, 2, 4};
-        final List<String> policies = new ArrayList<>();
-        for (final PolicyKind k : PolicyKind.values()) {
-            if (!k.offline()) {
-                policies.add(k.policyName());
-            }
-        }
         final List<List<String>> rows = new ArrayList<>();
         final List<Object> runs = new ArrayList<>();
         for (final String trace : TRACES) {
@@ -101,7 +127,7 @@ public final class AzureReplayExperiment implements Experiment {
         json.put("max_requests", maxRequests);
         final List<String> notes = List.of(
                 "Traces: the Azure 2023 files with their real arrival times (rate scale s divides every arrival time by s), "
-                        + "prompt + output capped at 4,096 tokens (Llama-2 context); quick mode keeps the first " + 250
+                        + "prompt + output capped at 4,096 tokens (Llama-2 context); quick mode keeps the first " + quickRequests
                         + " requests. One replica per run.",
                 "Every registered online policy with its default parameters; hindsight-opt is offline (needs the whole "
                         + "workload and the unit time model) and is left out. Length-aware policies get exact predictions.",

@@ -1,5 +1,7 @@
 package org.kvsched.core.policy.gsa;
 
+import org.kvsched.core.kv.KvCache;
+
 /**
  * The staggered pipeline schedule (SPS) of Feng, Yang, Zhang (arXiv 2601.22996), as reconstructed in
  * research/gsa-gba.md 4.3 [R]: {@code c} lanes, lane {@code l} offset by {@code floor(l tau / c)}
@@ -73,7 +75,7 @@ public record StaggeredPipeline(int tau, int lanes, long t0) {
             long sum = 0;
             for (int l = 0; l < c; l++) {
                 final long age = Math.floorMod(phi - offsets[l], tau) + 1;
-                sum += (prompt + age - 1 + blockSize - 1) / blockSize;
+                sum += KvCache.blocksFor(prompt + age - 1, blockSize);
             }
             peak = Math.max(peak, sum);
         }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
+import org.kvsched.core.kv.KvCache;
 import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.policy.mcsf.FutureMemory;
 
@@ -66,13 +67,9 @@ public record HindsightProblem(List<Job> jobs, int capacityBlocks, int blockSize
         return jobs.size();
     }
 
-    public long blocksFor(final long tokens) {
-        return (tokens + blockSize - 1) / blockSize;
-    }
-
     /** Blocks job {@code j} holds in the {@code d}-th slot after its start. */
     public long memory(final Job j, final int d) {
-        return blocksFor((long) j.prompt() + d);
+        return KvCache.blocksFor((long) j.prompt() + d, blockSize);
     }
 
     /** Memory-time area of a job, block-slots. */

@@ -2,6 +2,8 @@ package org.kvsched.core.policy.mcsf;
 
 import java.util.Arrays;
 
+import org.kvsched.core.kv.KvCache;
+
 /**
  * The projected KV memory of a batch over its future iterations, checked exactly at the predicted
  * completion iterations (Eq. (5) of Jaillet et al., arXiv 2502.07115, as the mechanism counts memory).
@@ -52,8 +54,9 @@ public final class FutureMemory {
         return members;
     }
 
-    public long blocksFor(final long tokens) {
-        return (tokens + blockSize - 1) / blockSize;
+    /** Shorthand for {@link KvCache#blocksFor(long, int)} with this projection's block size. */
+    private long blocks(final long tokens) {
+        return KvCache.blocksFor(tokens, blockSize);
     }
 
     /**
@@ -121,7 +124,7 @@ public final class FutureMemory {
         long sum = 0;
         for (int j = 0; j < members; j++) {
             if (memberLast[j] >= tau) {
-                sum += blocksFor(memberBase[j] + tau);
+                sum += blocks(memberBase[j] + tau);
             }
         }
         return sum;
@@ -145,11 +148,11 @@ public final class FutureMemory {
             if (t < shift) {
                 continue;
             }
-            if (pointMem[p] + blocksFor(base + t - shift) > limitBlocks) {
+            if (pointMem[p] + blocks(base + t - shift) > limitBlocks) {
                 return false;
             }
         }
-        return memoryAt(end) + blocksFor(base + r - 1) <= limitBlocks;
+        return memoryAt(end) + blocks(base + r - 1) <= limitBlocks;
     }
 
     /** Adds a member (the caller has checked it with {@link #fits} or admits it regardless). */
@@ -161,7 +164,7 @@ public final class FutureMemory {
         final long atLast = memoryAt(last);
         int p = 0;
         while (p < points && pointIter[p] <= last) {
-            pointMem[p] += blocksFor(base + pointIter[p]);
+            pointMem[p] += blocks(base + pointIter[p]);
             p++;
         }
         if (p == 0 || pointIter[p - 1] != last) {
@@ -169,7 +172,7 @@ public final class FutureMemory {
             System.arraycopy(pointIter, p, pointIter, p + 1, points - p);
             System.arraycopy(pointMem, p, pointMem, p + 1, points - p);
             pointIter[p] = last;
-            pointMem[p] = atLast + blocksFor(base + last);
+            pointMem[p] = atLast + blocks(base + last);
             points++;
         }
         ensureMembers(members + 1);
