@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.kvsched.cli.replay.EmbeddedKafka;
 import org.kvsched.cli.replay.LiveLog;
 import org.kvsched.cli.replay.LiveOverhead;
@@ -260,8 +261,9 @@ final class LiveBenchCommand implements Callable<Integer> {
      */
     private static void createLogAppendTimeTopics(final String bootstrap, final TopicCatalog topics, final int partitions)
             throws InterruptedException {
+        final List<String> names = List.of(topics.arrivals().name(), topics.plans().name(), topics.stepReports().name());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            for (final String name : List.of(topics.arrivals().name(), topics.plans().name(), topics.stepReports().name())) {
+            for (final String name : names) {
                 final NewTopic t = new NewTopic(name, partitions, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime"));
                 try {
                     admin.createTopics(List.of(t)).all().get();
@@ -270,6 +272,25 @@ final class LiveBenchCommand implements Callable<Integer> {
                         throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
                     }
                 }
+            }
+            // ReplayRun describes these topics right away; on a loaded machine the broker's metadata can lag the
+            // creation by a moment ("does not host this topic-partition"), so wait until every partition is known.
+            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                try {
+                    if (admin.describeTopics(names).allTopicNames().get().values().stream()
+                            .allMatch(d -> d.partitions().size() == partitions && d.partitions().stream().allMatch(x -> x.leader() != null))) {
+                        return;
+                    }
+                } catch (final ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + names + " not ready 30 s after their creation");
+                }
+                Thread.sleep(50);
             }
         }
     }
