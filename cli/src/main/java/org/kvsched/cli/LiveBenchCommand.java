@@ -112,6 +112,10 @@ final class LiveBenchCommand implements Callable<Integer> {
                     + "compiled the pipeline's paths; 0 skips it (default: ${DEFAULT-VALUE}).")
     int warmupRequests;
 
+    @Option(names = "--probe-round-trips", paramLabel = "N", defaultValue = "300",
+            description = "Round trips of the transport probe at the start (after 50 unmeasured ones) (default: ${DEFAULT-VALUE}).")
+    int probeRoundTrips;
+
     @Option(names = "--policy", paramLabel = "SPEC", defaultValue = "fcfs-vllm",
             description = "Policy (default: ${DEFAULT-VALUE}).")
     String policy;
@@ -154,7 +158,7 @@ final class LiveBenchCommand implements Callable<Integer> {
                     (System.nanoTime() - t0) / 1e9);
             // The transport's floor on this machine now (two plain hops, no Streams, no transaction): the figures
             // below are only comparable across machines or loads next to it.
-            final RoundTripProbe.Latency probe = RoundTripProbe.measure(broker.bootstrapServers(), "lb-probe.", 50, 300);
+            final RoundTripProbe.Latency probe = RoundTripProbe.measure(broker.bootstrapServers(), "lb-probe.", 50, probeRoundTrips);
             log.printf(Locale.ROOT, "[live-bench] transport round trip (2 hops, plain clients): p50 %.1f ms, p99 %.1f ms%n",
                     probe.p50Ms(), probe.p99Ms());
             int run = 0;
@@ -215,6 +219,9 @@ final class LiveBenchCommand implements Callable<Integer> {
         }
         if (replicas.stream().anyMatch(r -> r < 1) || rateReplicas < 1) {
             throw new IllegalArgumentException("replica counts must be >= 1");
+        }
+        if (probeRoundTrips < 1) {
+            throw new IllegalArgumentException("--probe-round-trips must be >= 1, got " + probeRoundTrips);
         }
         if (requestsPerReplica < 1) {
             throw new IllegalArgumentException("--requests-per-replica must be >= 1, got " + requestsPerReplica);

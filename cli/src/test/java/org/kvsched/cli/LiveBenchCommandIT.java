@@ -17,7 +17,8 @@ class LiveBenchCommandIT {
     void printsPositiveOverheadAndLagFigures() {
         // No warm-up run and no settling time: at this size every sample counts.
         final CliRunner.Result r = CliRunner.run("live-bench", "--replicas", "1", "--requests-per-replica", "16", "--min-requests", "16",
-                "--rates", "20", "--rate-seconds", "2", "--rate-replicas", "1", "--settle-s", "0", "--warmup-requests", "0");
+                "--rates", "20", "--rate-seconds", "2", "--rate-replicas", "1", "--settle-s", "0", "--warmup-requests", "0",
+                "--probe-round-trips", "20");
         assertEquals(0, r.exitCode(), r.err());
         // Overhead row: replicas, requests, p50, p99, max, samples, ...
         final Matcher o = Pattern.compile("(?m)^1\\s+16\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)\\s+(\\d+)\\s").matcher(r.out());

@@ -43,7 +43,7 @@ public final class LiveOverhead {
      * Report-to-next-plan times.
      *
      * @param ms              statistics of the samples, milliseconds
-     * @param reports         reports read
+     * @param reports         reports read (a duplicate report of the same plan, after a re-delivery, is ignored and in no class)
      * @param skippedSettling reports appended before the settling time was over
      * @param skippedIdle     reports after which the replica had nothing to run
      * @param skippedArrival  reports with requests pending but an arrival appended between them and the next plan
@@ -107,7 +107,13 @@ public final class LiveOverhead {
             rs.sort(Comparator.comparingLong(LiveLog.Report::planId));
             final Set<Long> finished = new HashSet<>();
             int arrived = 0;
+            long previous = -1;
             for (final LiveLog.Report r : rs) {
+                if (r.planId() == previous) {
+                    // A re-delivered plan's second report: the scheduler ignores it as a duplicate, so do we.
+                    continue;
+                }
+                previous = r.planId();
                 finished.addAll(r.finished());
                 final LiveLog.Plan own = ps.get(r.planId());
                 if (own != null) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class LiveOverheadTest {
 
     @Test
-    void pairsEachReportWithTheNextPlanAndSkipsIdleArrivalAndLast() {
+    void pairsEachReportWithTheNextPlanAndSkipsIdleArrivalLastAndDuplicates() {
         // Replica 0: requests 1 and 2 arrive at 0; plans 0..3; request 3 arrives at 45 while 2 is still running.
         final LiveLog log = new LiveLog(
                 List.of(new LiveLog.Arrival(0, 1, 0), new LiveLog.Arrival(0, 2, 0), new LiveLog.Arrival(0, 3, 45),
@@ -20,13 +20,14 @@ class LiveOverheadTest {
                         new LiveLog.Plan(0, 2, List.of(2L, 3L), 47),      // report 1 at 40, arrival at 45: skipped (arrival)
                         new LiveLog.Plan(0, 3, List.of(4L), 101)),        // report 2 at 60 finished 2 and 3: skipped (idle)
                 List.of(new LiveLog.Report(0, 0, List.of(1L), 10),
+                        new LiveLog.Report(0, 0, List.of(1L), 30),        // a re-delivered plan's duplicate: ignored
                         new LiveLog.Report(0, 1, List.of(), 40),
                         new LiveLog.Report(0, 2, List.of(2L, 3L), 60),
                         new LiveLog.Report(0, 3, List.of(4L), 120)));     // last: no next plan
         final LiveOverhead.Overhead o = LiveOverhead.overhead(log, 0);
         assertEquals(1, o.samples());
         assertEquals(3.0, o.ms().p50());
-        assertEquals(4, o.reports());
+        assertEquals(5, o.reports());
         assertEquals(1, o.skippedIdle());
         assertEquals(1, o.skippedArrival());
         assertEquals(1, o.noNextPlan());
