@@ -105,6 +105,11 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Served model name to send (default: the first one the server lists).")
     String vllmModel;
 
+    @Option(names = "--reference-policy", paramLabel = "SPEC",
+            description = "The policy of the in-memory run that --verify compares a live run with (default: --policy). In front of "
+                    + "a server, whose own scheduler batches, give the server's: vllm-sim runs fcfs-vllm:max-num-batched-tokens=2048.")
+    String referencePolicy;
+
     @Option(names = "--swap-policy-at", paramLabel = "P%:POLICY",
             description = "Policy swap by redeploy: stop the scheduler app once P% (or N) of the requests have arrived and start it "
                     + "with POLICY on the same state; running requests keep their KV and progress. With --verify the in-memory "
@@ -170,6 +175,10 @@ final class ReplayCommand implements Callable<Integer> {
         final Workload w = workload.load(workload.rateScale, deployment.seed);
         // Fail on a bad policy before starting anything (with the workload, as simulate builds it).
         PolicyKind.create(config, new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed, w));
+        if (referencePolicy != null) {
+            PolicyKind.create(PolicyConfig.parse(referencePolicy),
+                    new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed, w));
+        }
         final PolicySwap swap = swapPolicyAt == null ? null : PolicySwap.parse(swapPolicyAt, w.size());
         if (swap != null) {
             PolicyKind.create(swap.next(), new PolicyContext(model.timeModel(), model.kvCapacityTokens(), model.blockSize(), deployment.seed, w));
@@ -214,7 +223,8 @@ final class ReplayCommand implements Callable<Integer> {
         int status = 0;
         Verification.Result check = null;
         if (verify) {
-            final Simulation.Outcome sim = Simulation.run(new SimulationSetup(w, config, model, deployment.lengthPredictor(),
+            final PolicyConfig reference = referencePolicy == null ? config : PolicyConfig.parse(referencePolicy);
+            final Simulation.Outcome sim = Simulation.run(new SimulationSetup(w, reference, model, deployment.lengthPredictor(),
                     deployment.replicas, deployment.routing, deployment.seed), (d, t, v) -> { }, swap);
             if (live) {
                 // Live times depend on the wall clock: compare the means with the in-memory engine instead.
@@ -222,8 +232,8 @@ final class ReplayCommand implements Callable<Integer> {
                 final double e2eSim = sim.result().summary().e2eMs().mean();
                 final double ttft = r.summary().ttftMs().mean();
                 final double e2e = r.summary().e2eMs().mean();
-                System.out.printf(Locale.ROOT, "live against simulate: mean TTFT %.1f ms vs %.1f ms (%+.1f%%), mean E2E %.1f ms vs %.1f ms (%+.1f%%)%n",
-                        ttft, ttftSim, 100 * (ttft / ttftSim - 1), e2e, e2eSim, 100 * (e2e / e2eSim - 1));
+                System.out.printf(Locale.ROOT, "live against simulate (%s): mean TTFT %.1f ms vs %.1f ms (%+.1f%%), mean E2E %.1f ms vs %.1f ms (%+.1f%%)%n",
+                        reference.toSpec(), ttft, ttftSim, 100 * (ttft / ttftSim - 1), e2e, e2eSim, 100 * (e2e / e2eSim - 1));
             } else {
                 check = Verification.compare(sim.result().outcomes(), r.outcomes());
                 System.out.println(check.message());

@@ -14,6 +14,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -82,6 +83,8 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
     private KeyValueStore<Bytes, byte[]> store;
     private long currentTimestamp;
     private long restoredEntries;
+    /** The live timer while it runs (see {@link #updateTimer}), else null. */
+    private Cancellable timer;
 
     /**
      * @param topics        topic names (to tell the two inputs apart)
@@ -108,9 +111,28 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
         this.context = ctx;
         this.store = ctx.getStateStore(Names.REPLICA_LOG_STORE);
         rebuild();
-        if (live != null) {
-            // Policies that wait (WAIT thresholds, GSA slots) must be asked again even when no input comes.
-            ctx.schedule(Duration.ofMillis(live.tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        updateTimer();
+    }
+
+    /**
+     * Live: policies that wait (WAIT thresholds, GSA slots) must be asked again even when no input comes, so a
+     * wall-clock timer runs while some replica idles with waiting requests, and only then: under exactly-once
+     * every firing of a punctuator commits a transaction, which would hold up the reports and arrivals behind it.
+     */
+    private void updateTimer() {
+        if (live == null) {
+            return;
+        }
+        boolean needed = false;
+        for (final Replica replica : replicas.values()) {
+            final org.kvsched.core.engine.Scheduler s = replica.recorded.scheduler();
+            needed |= !s.hasPlanInFlight() && s.waitingCount() > 0;
+        }
+        if (needed && timer == null) {
+            timer = context.schedule(Duration.ofMillis(live.tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        } else if (!needed && timer != null) {
+            timer.cancel();
+            timer = null;
         }
     }
 
@@ -124,6 +146,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
                 replica.snapshotIfDue();
             }
         }
+        updateTimer();
     }
 
     /** Rebuilds every replica in the store from its latest snapshot and the entries after it; outputs discarded. */
@@ -186,6 +209,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
         } else {
             throw new IllegalStateException("scheduler processor got a record from unexpected topic '" + topic + "'");
         }
+        updateTimer();
     }
 
     private void processArrival(final Record<byte[], byte[]> record, final String topic, final int partition,
