@@ -87,13 +87,8 @@ public final class MetricsSinkApp implements Service {
         config.require("bootstrap.servers");
         this.config = config;
         this.topics = TopicCatalog.withPrefix(config.get("topic.prefix", ""));
-        try {
-            final ModelProfile p = ModelCatalog.byName(config.get("model", ModelCatalog.DEFAULT_NAME));
-            final int kv = config.getInt("kv.capacity", 0);
-            this.model = kv > 0 ? p.withKvCapacityTokens(kv) : p;
-        } catch (final IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().startsWith("config:") ? e.getMessage() : "config: key 'model': " + e.getMessage(), e);
-        }
+        this.model = ModelCatalog.configured(config.get("model", ModelCatalog.DEFAULT_NAME), config.getInt("kv.capacity", 0),
+                "config: key 'model'");
         this.progressOut = progressOut;
         this.serdes = AvroSerdes.fromConfig(config);
         // Every key is read here, not in start() or the loop, so ServiceMain can name the keys this service ignores.
