@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayCommandIT {
 
     @Test
-    @Timeout(120)
+    @Timeout(300)
     void replayVerifiesAndWritesTheSimulateKeysPlusKafkaFigures(@TempDir final Path dir) throws Exception {
         final Path json = dir.resolve("replay.json");
         final CliRunner.Result r = CliRunner.run("replay", "--requests", "150", "--verify", "--json", json.toString());
