@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code kvsched experiment NAME}: reproduces a published result and prints ours next to the paper's. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "Reproduce a published result (see POLICIES.md): prints our figure, the paper's, and the ratio.")
+        description = "Reproduce a published result (see docs/policies.md, Experiments): prints our figure, the paper's, and the ratio.")
 final class ExperimentCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Experiment name; 'list' prints them all.")

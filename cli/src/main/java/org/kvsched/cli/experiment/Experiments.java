@@ -9,7 +9,7 @@ public final class Experiments {
     private Experiments() {
     }
 
-    /** Every experiment, in the order POLICIES.md lists them. */
+    /** Every experiment: the paper reproductions (MC-SF, WAIT, GSA), then the Azure replay. */
     public static List<Experiment> all() {
         return List.of(
                 new org.kvsched.cli.experiment.mcsf.McsfSyntheticExperiment(),

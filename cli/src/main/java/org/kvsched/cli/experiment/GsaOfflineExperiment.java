@@ -27,7 +27,7 @@ import org.kvsched.core.workload.WorkloadOptions;
 import org.kvsched.core.workload.Workloads;
 
 /**
- * {@code gsa-offline}: the offline experiments of Feng, Yang, Zhang (arXiv 2601.22996; research/gsa-gba.md 9):
+ * {@code gsa-offline}: the offline experiments of Feng, Yang, Zhang (arXiv 2601.22996, experiments section):
  * all jobs at time 0, one common prompt (s = 79, the paper's LMSYS setting), unknown output lengths, KV
  * M = 4096 and 8192 tokens, n = 100..1000, in the theory model (the {@code unit} time model: one iteration
  * per time unit, block size 1). Reported: total completion time (sum of C_i, in iterations) per policy, the
@@ -35,7 +35,7 @@ import org.kvsched.core.workload.Workloads;
  *
  * <p>The paper gives no figure values (only "GSA never exceeds memory" and "GSA-Spec beats vLLM-style FCFS and
  * A-Min, more so as n grows"), so the paper column states the qualitative claim; the two-point instance is
- * compared with the numbers of the research note's own reconstruction (not the paper's).
+ * compared with the numbers of our own earlier, independent simulation of the construction (not the paper's).
  */
 public final class GsaOfflineExperiment implements Experiment {
 
@@ -84,7 +84,13 @@ public final class GsaOfflineExperiment implements Experiment {
         return new Result(total, Math.max(0, s.kvPeakTokens() - s.kvCapacityTokens()), s.preemptions());
     }
 
-    /** Memory-time area lower bound on the sum of completion times (research/gsa-gba.md 3), iterations. */
+    /**
+     * Memory-time area lower bound on the sum of completion times, iterations: with jobs sorted by output, the k-th
+     * completion comes no earlier than the k-th shortest output, nor before the cache (M tokens per iteration) has
+     * held the first k jobs' areas (the analysis tool of arXiv 2601.22996; this exact form is ours). An area is
+     * s*o + o(o-1)/2 here, the paper's s*o + o(o+1)/2 less one token per iteration, since this project never stores the
+     * last token's KV.
+     */
     static double areaLowerBound(final int[] outputs, final int prompt, final int capacity) {
         final int[] o = outputs.clone();
         Arrays.sort(o);
@@ -147,7 +153,7 @@ public final class GsaOfflineExperiment implements Experiment {
         final List<Object> instances = new ArrayList<>();
         long maxOver = 0;
 
-        // 1. The two-point instance (research note 5.6, 9.5): s = 96, M = 256, 6 jobs of 160 listed first, 194 of 1.
+        // 1. The paper's two-point instance (arXiv 2601.22996, experiments): s = 96, M = 256, 6 jobs of 160 listed first, 194 of 1.
         final int[] twoPoint = new int[200];
         Arrays.fill(twoPoint, 0, 6, 160);
         Arrays.fill(twoPoint, 6, 200, 1);
@@ -229,16 +235,16 @@ public final class GsaOfflineExperiment implements Experiment {
                 + "attempt (the last token's KV is never stored; the paper counts s + j), restart = Preemption(discardOutput=true) as in "
                 + "the paper's model. Sums of C_i are in iterations; C_i is the end of the iteration that emits the last token.");
         notes.add("Lengths: LMSYS-Chat-1M is not in the shared data, so the heavy-tailed case uses lognormal(median 148, sigma 1.2) clipped to "
-                + "M - s (the research note's own choice), and the full run adds output lengths sampled from the Azure 2023 conversation trace. "
+                + "M - s (our choice), and the full run adds output lengths sampled from the Azure 2023 conversation trace. "
                 + "The paper reports no figure values; the 'paper' column gives its qualitative claims; the two-point reference numbers come "
-                + "from research/gsa-gba.md 5.6/9.5 (our note's simulation of the same construction, not the paper's).");
+                + "from our own earlier simulation of the same construction, not from the paper.");
         notes.add("gsa = the paper's experimental setting alpha = 2, beta = 64; gsa:beta=1 = the theory's first slice; gba/gba-d use beta = 1; "
                 + "all with the offline back-to-back phases (overlap=false). "
                 + "GSA-Spec (speculative use of free memory) and A-Min are not implemented; the paper's strongest non-clairvoyant curves "
                 + "are GSA-Spec's, so plain GSA's margin over FCFS here is a lower estimate of what the paper plots.");
         notes.add("GSA beats fcfs-restart in " + gsaWins + "/" + comparisons + " (instance, beta) pairs, and the margin grows with n as the "
-                + "paper says (heavy tail, M = 4096: FCFS ahead at n = 100, GSA ~1.8x better at n = 1000, matching the research note's own "
-                + "simulation: 17.8M / 16.6M for GSA beta = 1 / 64 vs 23.0M for FCFS). With few jobs FCFS rarely overflows (n x mean "
+                + "paper says (heavy tail, M = 4096: FCFS ahead at n = 100, GSA ~1.8x better at n = 1000, matching our earlier "
+                + "independent simulation: 17.8M / 16.6M for GSA beta = 1 / 64 vs 23.0M for FCFS). With few jobs FCFS rarely overflows (n x mean "
                 + "footprint is close to M), so its restarts cost little while GSA still pays its slices (up to alpha/(alpha-1) of the "
                 + "work, plus each slice's unused tail); with many jobs FCFS's newest-first restarts of long jobs waste most of the memory. On "
                 + "the Azure output lengths (lighter tail, max 1,000) plain GSA stays behind FCFS: the paper likewise finds GSA-Spec only "

@@ -23,7 +23,7 @@ import org.kvsched.core.workload.Workloads;
 
 /**
  * {@code wait-stability}: the stability boundary and long-decode latency of WAIT against Sarathi and vLLM
- * (Ao, Luo, Simchi-Levi, Wang, arXiv 2504.11320, v4 Figures B and G; research/wait-nested-wait.md 6.2, 6.4).
+ * (Ao, Luo, Simchi-Levi, Wang, arXiv 2504.11320, v4 Figures B and G; docs/wait-fidelity.md).
  *
  * <p>Part 1, single type prompt 512 / output 20, Poisson arrivals, on one A100 with Meta-Llama-3-8B
  * ({@code llama3-8b-a100}, the Vidur profile behind the published figures) and Llama-2-7B ({@code llama2-7b-a100},

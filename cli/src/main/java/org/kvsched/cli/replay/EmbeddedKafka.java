@@ -13,7 +13,7 @@ import org.apache.kafka.common.test.TestKitNodes;
  * <p>Built on Kafka's own {@code KafkaClusterTestKit} (an internal API: this class is the only place
  * that touches it, so an upgrade changes one file). Chosen over a child {@code kafka.Kafka} process
  * because it needs no classpath assembly, no fixed ports and no process management, starts in about
- * 2 s cold and 0.3 s warm (kafka-stack.md section 2), and cannot outlive the CLI.
+ * 2 s cold and 0.3 s warm, and cannot outlive the CLI.
  *
  * <p>Broker settings: replication factor and min ISR 1 for the internal topics (one node), and no
  * initial rebalance delay (the default 3 s delays every consumer group and the Streams app).

@@ -70,7 +70,7 @@ class WaitAndGsaExperimentsTest {
         // Summed over the quick instances (n = 100 and 1000), GSA beats FCFS-with-restart and GBA-D beats GBA.
         assertTrue(((Number) totals.get("gsa")).doubleValue() < ((Number) totals.get("fcfs-restart")).doubleValue(), totals.toString());
         assertTrue(((Number) totals.get("gba-d")).doubleValue() <= ((Number) totals.get("gba")).doubleValue(), totals.toString());
-        // The two-point instance reproduces the research note's construction exactly.
+        // The two-point instance reproduces our earlier independent simulation of the construction exactly.
         final Map<String, Object> tp = (Map<String, Object>) m.get("two_point");
         assertEquals(22_262, ((Number) tp.get("gsa:beta=1")).doubleValue(), 0.5);
         assertEquals(13_448, ((Number) tp.get("gba")).doubleValue(), 0.5);

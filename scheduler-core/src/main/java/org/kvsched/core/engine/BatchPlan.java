@@ -7,7 +7,7 @@ import java.util.List;
  * {@code maxDecodeContinuation} pure-decode iterations of the requests that emitted a token in it.
  *
  * <p>The worker stops the continuation after an iteration in which a request completes, or once its
- * clock has reached {@code stopAtUs} (ARCHITECTURE.md section 3). Round trips therefore scale with
+ * clock has reached {@code stopAtUs} (docs/architecture.md section 3). Round trips therefore scale with
  * events (arrivals, completions, policy boundaries), not with iterations.
  *
  * @param replicaId             the replica

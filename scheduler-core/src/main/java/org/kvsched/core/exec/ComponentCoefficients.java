@@ -6,8 +6,8 @@ import java.util.List;
  * Per-layer coefficients of the Vidur-derived component model ({@link VidurComponentModel}) for one
  * deployment (model, GPU, tensor-parallel degree).
  *
- * <p>Source: the reconstruction in {@code ../shared/research/vidur-vllm-traces.md} section A.9, tagged
- * [R] there: our own least-squares fits to Vidur's A100 profiling CSVs (mlp.csv, a100_dgx all_reduce.csv
+ * <p>Source [R]: our own least-squares fits (not Vidur's text; Vidur: Agrawal et al., arXiv 2405.05465, code
+ * microsoft/vidur) to Vidur's A100 profiling CSVs (mlp.csv, a100_dgx all_reduce.csv
  * and a transcribed sample of the 7B attention.csv). The 70B attention terms (d1, d2, p1..p3 for TP4) are
  * scaled estimates, not measurements: Vidur ships no 70B attention profile we could read.
  *

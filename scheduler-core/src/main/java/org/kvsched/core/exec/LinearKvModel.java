@@ -4,8 +4,9 @@ package org.kvsched.core.exec;
  * The WAIT paper's iteration time: a fixed cost plus a cost per KV-cache token of the requests in the
  * batch, {@code T = d0 + d1 * KV}.
  *
- * <p><b>Source.</b> "Optimizing LLM Inference: Fluid-Guided Online Scheduling with Memory Constraints"
- * (WAIT / Nested WAIT), model section; see {@code ../shared/research/wait-nested-wait.md} 1.2.
+ * <p><b>Source.</b> Ao, Luo, Simchi-Levi, Wang, "Optimizing LLM Inference: Fluid-Guided Online Scheduling with
+ * Memory Constraints" (WAIT / Nested WAIT), arXiv 2504.11320 v4, the model's iteration time: a fixed cost d0 plus
+ * d1 per KV token of the requests in the batch (docs/policies.md, {@code wait}).
  *
  * <p><b>What KV counts.</b> Only requests <em>in this batch</em> (resident but idle requests are free):
  * a prefill chunk counts {@code cachedTokens + tokens} (the cache the request holds after the chunk);

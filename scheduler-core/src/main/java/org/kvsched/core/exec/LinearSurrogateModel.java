@@ -4,7 +4,7 @@ package org.kvsched.core.exec;
  * One-line surrogate {@code T = a + b*P + c*B + d*S} of the component model, for code (or papers) that
  * want a single linear formula.
  *
- * <p><b>Source.</b> {@code ../shared/research/vidur-vllm-traces.md} A.9 "Surrogate" [R]: least-squares
+ * <p><b>Source.</b> Our own fit [R], not a published formula: least-squares
  * fits on relative error of {@link VidurComponentModel} over 4,000 random batches (B 0-256, contexts
  * 16-4,096, 0-2 prefill chunks of 16-2,048 tokens, N &lt;= 8,192); reported MAPE 1.7-2.5% against the
  * component model, not against hardware.

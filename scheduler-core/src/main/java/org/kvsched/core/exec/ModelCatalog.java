@@ -30,7 +30,7 @@ import java.util.Map;
  *   <tr><td>unit</td><td>{@link UnitTimeModel}</td><td>50</td><td>1</td></tr>
  * </table>
  *
- * <p>Capacities are Vidur's memory planner (80 GiB x 0.9, fp16; research notes A.4): requests of 4,096
+ * <p>Capacities are Vidur's memory planner (80 GiB x 0.9, fp16; Vidur, arXiv 2405.05465, code microsoft/vidur): requests of 4,096
  * tokens that fit beside the attention and MLP weights, times 4,096 tokens. For Meta-Llama-3-8B: weights
  * 6,979,321,856 parameters = 13,958,643,712 B, KV 128 KiB per token (8 KV heads), so
  * (77,309,411,328 - 13,958,643,712) / (128 KiB x 4,096) = 118 requests = 483,328 tokens (30,208 blocks;

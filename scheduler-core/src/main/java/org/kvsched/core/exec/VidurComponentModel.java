@@ -4,9 +4,9 @@ package org.kvsched.core.exec;
  * Iteration time from Vidur's per-layer operator decomposition, with closed-form fits in place of
  * Vidur's lookup tables.
  *
- * <p><b>Source.</b> Vidur (microsoft/vidur) A100 profiles, as reconstructed in
- * {@code ../shared/research/vidur-vllm-traces.md} A.9 (tagged [R]: our fits, not Vidur's text). The
- * coefficients live in {@link ComponentCoefficients}.
+ * <p><b>Source.</b> The A100 profiles of Vidur (Agrawal et al., arXiv 2405.05465; code microsoft/vidur), which
+ * predicts an iteration from per-operation profiles; the per-operation fits and their form below are ours [R],
+ * not Vidur's text. The coefficients, and how each was obtained, are in {@link ComponentCoefficients}.
  *
  * <p><b>Formula</b> (N = prefill tokens + 1 per decode, padded up to a multiple of 8; B = decodes;
  * S = {@link BatchShape#decodeContextTokens()}, the <em>sum</em> of the decoding sequences' context

@@ -6,7 +6,7 @@ import java.util.List;
  * A policy's answer for one replica: the explicit iteration to run and how long the batch may keep
  * decoding before the policy must be asked again.
  *
- * <p>Meaning (ARCHITECTURE.md section 3): first apply {@code preemptions}; then run one iteration
+ * <p>Meaning (docs/architecture.md section 3): first apply {@code preemptions}; then run one iteration
  * processing {@code chunks} (a chunk of a waiting request admits it); then the requests that emitted a
  * token in that iteration keep decoding for up to {@code maxDecodeContinuation} more iterations. The
  * mechanism stops the continuation earlier after an iteration in which a request completes, in which

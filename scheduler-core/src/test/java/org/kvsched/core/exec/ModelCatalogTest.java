@@ -56,7 +56,7 @@ class ModelCatalogTest {
     /**
      * Vidur's memory planner from the model shapes: 80 GiB x (1 - 0.1) minus 2 bytes per attention and MLP
      * weight, divided by the KV of one 4,096-token request (2 bytes x K and V x head dim x KV heads x layers
-     * x 4,096), floored, times 4,096 tokens. The catalog's Llama-2-7B value is the research notes' 118,784;
+     * x 4,096), floored, times 4,096 tokens. The catalog's Llama-2-7B value, 118,784, is this computation;
      * the Llama-3-8B one is computed the same way.
      */
     @Test

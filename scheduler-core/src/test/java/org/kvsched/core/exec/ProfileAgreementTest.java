@@ -19,7 +19,7 @@ import org.kvsched.core.testing.SharedData;
  * Llama-2-70B measurements. Skipped outside CI when the shared folder is absent.
  *
  * <p>Errors are relative, |model - measured| / measured, and printed so a reviewer can compare them with
- * the figures in research notes A.9.
+ * the errors of the fits reported in {@link org.kvsched.core.exec.ComponentCoefficients}.
  */
 class ProfileAgreementTest {
 

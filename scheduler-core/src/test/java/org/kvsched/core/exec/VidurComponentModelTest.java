@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The component model against the anchor table of research notes A.9.
+ * The component model against the anchor iteration times recorded when its coefficients were fitted to Vidur's
+ * A100 profiles ({@link ComponentCoefficients}; the fits are ours [R]).
  *
  * <p>"ctx 1024" in that table is the context length of <em>each</em> decoding sequence, so
  * S = decodeContextTokens = B * 1024: with S = 1024 flat, 128 decodes would cost the same at ctx 1024

@@ -100,7 +100,7 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
 
     /**
      * Kafka Streams properties. Latency matters more than throughput here (one plan in flight per
-     * replica), so, per kafka-stack.md section 3: producer linger 0 (Streams defaults it to 100 ms),
+     * replica), so (docs/kafka-pipeline.md "The scheduler", "Exactly-once"): producer linger 0 (Streams defaults it to 100 ms),
      * and under exactly-once a commit after every processing loop and a 1 ms poll, since output becomes
      * visible to the worker only when the transaction commits.
      */

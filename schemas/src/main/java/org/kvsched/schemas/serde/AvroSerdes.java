@@ -8,7 +8,7 @@ import org.kvsched.schemas.service.ServiceConfig;
 
 /**
  * Makes Kafka serdes for the pipeline's Avro values. Two implementations, one contract
- * (ARCHITECTURE.md section 6):
+ * (docs/architecture.md section 6, docs/kafka-pipeline.md "Serialization"):
  * <ul>
  *   <li>{@link SingleObjectSerdes} (default): Avro single-object encoding ({@code C3 01}, 8-byte schema
  *       fingerprint, binary body) decoded against a {@link SchemaHistory} of every released schema, so

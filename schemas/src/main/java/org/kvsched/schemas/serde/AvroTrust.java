@@ -4,9 +4,11 @@ import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
 
 /**
- * Trusts the generated Avro package. Avro 1.12.2 refuses to decode into any SpecificRecord class whose
- * package it has not been told to trust (kafka-stack.md section 4.2); every serde calls
- * {@link #install()} before its first decode so no service needs a JVM flag.
+ * Trusts the generated Avro package. Avro 1.12.2 added a class allow-list
+ * ({@code org.apache.avro.util.ClassSecurityValidator}): it refuses, with a {@code SecurityException}, to decode
+ * into any SpecificRecord class whose package it has not been told to trust, either by the JVM flag
+ * {@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES} or in code. Every serde calls {@link #install()}, the in-code
+ * way, before its first decode so no service needs the flag.
  */
 public final class AvroTrust {
 

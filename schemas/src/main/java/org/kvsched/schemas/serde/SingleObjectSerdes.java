@@ -19,7 +19,9 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Registry-less serdes: Avro single-object encoding, the writer schema named by its 64-bit
- * fingerprint and looked up in a {@link SchemaHistory} (kafka-stack.md section 4.4). A record written
+ * fingerprint and looked up in a {@link SchemaHistory} (Avro specification, "Single-object encoding": the
+ * bytes {@code C3 01}, the 8-byte little-endian CRC-64-AVRO fingerprint of the writer schema's parsing
+ * canonical form, then the binary body; docs/kafka-pipeline.md "Serialization"). A record written
  * with any released version decodes into the current class through Avro schema resolution.
  */
 public final class SingleObjectSerdes implements AvroSerdes {

@@ -2,7 +2,7 @@ package org.kvsched.schemas.topic;
 
 /**
  * Names of the Kafka Streams nodes and state stores of the scheduler topology, in one place so the
- * topology, its tests and operators' tooling agree (ARCHITECTURE.md section 9.5).
+ * topology, its tests and operators' tooling agree (docs/kafka-pipeline.md "The scheduler").
  */
 public final class Names {
 

@@ -11,7 +11,7 @@ import org.kvsched.schemas.avro.StepReport;
 import org.kvsched.schemas.avro.StepSummary;
 
 /**
- * The immutable catalog of every topic of the pipeline (ARCHITECTURE.md section 5). An instance, not
+ * The immutable catalog of every topic of the pipeline (docs/kafka-pipeline.md "Topics"). An instance, not
  * static state: tests and parallel runs build one with a prefix so their topics never collide.
  *
  * <p>{@code arrivals}, {@code plans} and {@code step-reports} are co-partitioned: one partition per

@@ -27,7 +27,7 @@ import org.kvsched.core.workload.WorkloadOptions;
 import org.kvsched.core.workload.Workloads;
 
 /**
- * {@code azure-replay} (POLICIES.md item 5): the Azure LLM inference traces of 2023 (conversation and code, real
+ * {@code azure-replay}: the Azure LLM inference traces of 2023 (conversation and code, real
  * arrival times) replayed on Llama-2-7B on one A100 and Llama-2-70B with TP4, through every registered online
  * policy (default parameters, exact length predictions for those that use them), at the trace's rate and at
  * higher rate scales: TTFT and end-to-end latency (mean, p50, p99), throughput, preemptions, KV utilisation.
@@ -131,7 +131,7 @@ public final class AzureReplayExperiment implements Experiment {
                         + " requests. One replica per run.",
                 "Every registered online policy with its default parameters; hindsight-opt is offline (needs the whole "
                         + "workload and the unit time model) and is left out. Length-aware policies get exact predictions.",
-                "No published figures exist for this replay (POLICIES.md item 5): the table compares our policies with each "
+                "No published figures exist for this replay: the table compares our policies with each "
                         + "other. TTFT and E2E in seconds as mean / p50 / p99; throughput in output tokens per second of "
                         + "makespan; KV utilisation time-weighted over the makespan.");
         return new ExperimentResult("Azure 2023 trace replay, every online policy",

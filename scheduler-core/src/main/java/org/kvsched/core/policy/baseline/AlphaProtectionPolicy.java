@@ -11,7 +11,8 @@ import org.kvsched.core.policy.SeqView;
 
 /**
  * {@code alpha-protection} and {@code alpha-beta-clearing}: the practice benchmarks of Jaillet et al.
- * (arXiv 2502.07115), as reconstructed in research/mcsf-sortedf.md A.7 [R].
+ * (arXiv 2502.07115 v5, experiments: "alpha-protection greedy" and "alpha-protection beta-clearing"), our
+ * reading of their names and descriptions [R] (docs/policies.md).
  *
  * <p>Rule: every running request decodes each round; waiting requests are admitted in FCFS order, whole
  * prompt at once, while the memory after this round stays within {@code (1 - alpha)} of capacity

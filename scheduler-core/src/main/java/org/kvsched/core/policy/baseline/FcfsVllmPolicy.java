@@ -10,7 +10,8 @@ import org.kvsched.core.policy.SchedulerView;
 import org.kvsched.core.policy.SeqView;
 
 /**
- * {@code fcfs-vllm}: a model of the vLLM V1 scheduler (research/vidur-vllm-traces.md C.1).
+ * {@code fcfs-vllm}: a model of the vLLM V1 scheduler ({@code vllm/v1/core/sched/scheduler.py}, read at commit
+ * 00024d3; docs/policies.md).
  *
  * <p>Rule: every step first serves the running requests, oldest admission first, each catching up its
  * pending tokens within a shared token budget (chunked prefill); when KV blocks run out it preempts the

@@ -12,7 +12,7 @@ import org.kvsched.core.policy.SeqView;
 
 /**
  * {@code sarathi}: Sarathi-Serve's stall-free batching as Vidur implements it
- * (research/vidur-vllm-traces.md A.5, C.3).
+ * (Agrawal et al., Sarathi-Serve, arXiv 2403.02310; Vidur's {@code sarathi_replica_scheduler.py}; docs/policies.md).
  *
  * <p>Rule: a token budget (the chunk size, 512) caps each iteration. Running decodes go first (one token
  * each; a decode short of a block restarts the latest-arrived running request), then ongoing partial

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Future KV footprint of a set of jobs, each growing by one token per iteration over a known interval:
- * the check that a start never makes memory overflow later (research/gsa-gba.md 10.3 "envelope").
+ * the check that a start never makes memory overflow later. Ours [R], for online arrivals: the paper
+ * (arXiv 2601.22996) is offline and safe by its pipeline's construction (docs/policies.md, {@code gsa}).
  *
  * <p>A job occupies iterations {@code from..to} (counted from now: 1 = the next iteration) and holds
  * {@code base + (u - from + 1)} tokens in iteration {@code u}. The total is largest at some job's last

@@ -10,8 +10,8 @@ import org.kvsched.core.policy.SchedulerView;
 import org.kvsched.core.policy.SeqView;
 
 /**
- * {@code fcfs-restart}: the "vLLM-style" baseline of Feng, Yang, Zhang (arXiv 2601.22996; research/gsa-gba.md
- * 9.2) in the paper's restart model.
+ * {@code fcfs-restart}: the "vLLM-style" baseline of the experiments of Feng, Yang, Zhang (arXiv 2601.22996),
+ * in the paper's restart model.
  *
  * <p>Rule: every running job decodes each iteration; waiting jobs are admitted in FCFS order, whole prompt,
  * while their blocks fit now, stopping at the first that does not (head-of-line blocking); when the running

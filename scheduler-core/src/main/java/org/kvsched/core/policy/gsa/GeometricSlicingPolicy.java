@@ -16,7 +16,7 @@ import org.kvsched.core.policy.SeqView;
 /**
  * {@code gsa}, {@code gba} and {@code gba-d}: the geometric slicing and batching algorithms of Feng, Yang,
  * Zhang, "Competitive Non-Clairvoyant KV-Cache Scheduling for LLM Inference" (arXiv 2601.22996;
- * research/gsa-gba.md 4 to 6 and 10.3).
+ * the staggered pipeline schedule, GSA, GBA and GBA-D; the online form is ours [R], docs/policies.md).
  *
  * <p>Rule (GSA, non-clairvoyant): every job gets slices of geometrically growing length
  * {@code tau_p = ceil(beta alpha^p)} iterations (capped so the job fits alone); jobs of level p start one

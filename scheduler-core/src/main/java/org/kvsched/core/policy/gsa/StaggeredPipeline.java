@@ -4,7 +4,7 @@ import org.kvsched.core.kv.KvCache;
 
 /**
  * The staggered pipeline schedule (SPS) of Feng, Yang, Zhang (arXiv 2601.22996), as reconstructed in
- * research/gsa-gba.md 4.3 [R]: {@code c} lanes, lane {@code l} offset by {@code floor(l tau / c)}
+ * our construction [R] with the properties the paper states: {@code c} lanes, lane {@code l} offset by {@code floor(l tau / c)}
  * iterations, each lane running slot after slot of {@code tau} iterations. The k-th slot (k = 0, 1, ...)
  * of a pipeline started at iteration {@code t0} starts at
  * {@code t0 + floor((k mod c) tau / c) + tau floor(k / c)}.

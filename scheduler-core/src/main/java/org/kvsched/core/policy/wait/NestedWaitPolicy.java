@@ -14,14 +14,14 @@ import org.kvsched.core.policy.SeqView;
 
 /**
  * {@code nested-wait}: Nested WAIT (Ao, Luo, Simchi-Levi, Wang, arXiv 2504.11320, Algorithm 2;
- * research/wait-nested-wait.md section 4), for unknown output lengths.
+ * docs/policies.md), for unknown output lengths.
  *
  * <p>Rule: decode progress is cut into segments at boundaries {@code b_1 < ... < b_L}
  * ({@link NestedThresholds}); segment k is entered in groups of {@code n_k}: new requests once
  * {@code n_1} wait, survivors of boundary {@code b_{k-1}} (requests that generated {@code b_{k-1}} tokens
  * without finishing, their KV resident) once {@code n_k} of them wait there. Output lengths are never read:
  * a request reveals its class only by finishing inside a segment or by surviving its boundary. The memory
- * these queues may hold is provisioned by the safety buffer of section 4.4; if a batch's growth still does
+ * these queues may hold is provisioned by the paper's safety buffer (its memory condition for Nested WAIT); if a batch's growth still does
  * not fit, residents waiting at a boundary are evicted newest first (the v4 "memory repair", LIFO), then
  * other residents newest first, and restart from scratch ({@code discardOutput=true}). At the end of the
  * trace every threshold drops to 1.

@@ -11,7 +11,7 @@ import org.kvsched.core.policy.SeqView;
 
 /**
  * {@code wait}: WAIT, "Waiting for Accumulated Inference Threshold" (Ao, Luo, Simchi-Levi, Wang, arXiv
- * 2504.11320, Algorithm 1; research/wait-nested-wait.md sections 2, 3, 8).
+ * 2504.11320 v4, Algorithm 1, thresholds from the fluid model; docs/policies.md).
  *
  * <p>Rule: requests are grouped into types with known (predicted) lengths, each with a threshold {@code n_j}
  * from the fluid equilibrium ({@link WaitThresholds}); a type is admitted only once {@code n_j} of its

@@ -165,7 +165,7 @@ class FluidModelTest {
 
     @Test
     void nestedThresholdsThetaAndBuffer() {
-        // Research note 4.4: r = 0.4, p = 0.3 -> theta ~ 0.871; r = 9/21, p = 0.3 -> theta ~ 1.105.
+        // Nested WAIT's safety buffer (arXiv 2504.11320 v4): r = 0.4, p = 0.3 -> theta ~ 0.871; r = 9/21, p = 0.3 -> theta ~ 1.105.
         assertEquals(0.871, NestedThresholds.theta(0.4, 0.3), 2e-3);
         assertEquals(1.105, NestedThresholds.theta(9.0 / 21, 0.3), 2e-3);
         assertTrue(Double.isInfinite(NestedThresholds.theta(1.0, 0.3)));
