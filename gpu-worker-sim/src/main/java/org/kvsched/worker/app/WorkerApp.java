@@ -103,8 +103,11 @@ public final class WorkerApp implements Service {
     }
 
     private static ModelProfile model(final ServiceConfig config) {
-        return ModelCatalog.configured(config.get("model", ModelCatalog.DEFAULT_NAME), config.getInt("kv.capacity", 0),
-                "config: key 'model'");
+        final int kv = config.getInt("kv.capacity", 0);
+        if (kv < 0) {
+            throw new IllegalArgumentException("config: key 'kv.capacity' must be >= 0 tokens (0: the model's own), got " + kv);
+        }
+        return ModelCatalog.configured(config.get("model", ModelCatalog.DEFAULT_NAME), kv, "config: key 'model'");
     }
 
     @Override

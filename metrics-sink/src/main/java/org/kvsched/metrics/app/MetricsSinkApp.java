@@ -90,6 +90,9 @@ public final class MetricsSinkApp implements Service {
         try {
             final ModelProfile p = ModelCatalog.byName(config.get("model", ModelCatalog.DEFAULT_NAME));
             final int kv = config.getInt("kv.capacity", 0);
+            if (kv < 0) {
+                throw new IllegalArgumentException("config: key 'kv.capacity' must be >= 0 tokens (0: the model's own), got " + kv);
+            }
             this.model = kv > 0 ? p.withKvCapacityTokens(kv) : p;
         } catch (final IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage().startsWith("config:") ? e.getMessage() : "config: key 'model': " + e.getMessage(), e);
