@@ -127,7 +127,7 @@ class BadInputTest {
             assertEquals(StreamMapping.plan(clean.plans().get(i)), StreamMapping.plan(dirty.plans().get(i)), "plan " + i);
         }
         assertEquals(clean.steps(), dirty.steps());
-        assertTrue(bad.answered > 10, "the run answered only " + bad.answered + " plans");
+        assertTrue(bad.answered > 30, "the run answered only " + bad.answered + " plans: the bad reports were not all sent");
     }
 
     /**
