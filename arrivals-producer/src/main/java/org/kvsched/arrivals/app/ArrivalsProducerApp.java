@@ -93,7 +93,12 @@ public final class ArrivalsProducerApp implements Service {
         if (replicas < 1) {
             throw new IllegalArgumentException("config: key 'replicas' must be >= 1, got " + replicas);
         }
-        this.predictor = LengthPredictor.parse(config.get("predictor", "oracle"), config.getLong("seed", 1L));
+        final long seed = config.getLong("seed", 1L);
+        try {
+            this.predictor = LengthPredictor.parse(config.get("predictor", "oracle"), seed);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("config: key 'predictor': " + e.getMessage(), e);
+        }
         this.speed = config.getDouble("speed", 0.0);
         if (!(speed >= 0) || Double.isInfinite(speed)) {
             throw new IllegalArgumentException("config: key 'speed' must be >= 0 (0 = virtual time), got " + speed);
@@ -130,7 +135,11 @@ public final class ArrivalsProducerApp implements Service {
         } catch (final IOException e) {
             throw new UncheckedIOException("config: key 'workload.trace': cannot read " + trace + ": " + e.getMessage(), e);
         } catch (final IllegalArgumentException e) {
-            throw new IllegalArgumentException("config: workload: " + e.getMessage(), e);
+            if (String.valueOf(e.getMessage()).startsWith("config:")) {
+                throw e;
+            }
+            throw new IllegalArgumentException("config: key '" + (trace.isEmpty() ? "workload.spec" : "workload.trace") + "': "
+                    + e.getMessage(), e);
         }
     }
 

@@ -104,7 +104,7 @@ public final class WorkerApp implements Service {
 
     private static ModelProfile model(final ServiceConfig config) {
         return ModelCatalog.configured(config.get("model", ModelCatalog.DEFAULT_NAME), config.getInt("kv.capacity", 0),
-                "config: key 'model'");
+                "config: key 'model'", "config: key 'kv.capacity'");
     }
 
     @Override

@@ -88,7 +88,7 @@ public final class MetricsSinkApp implements Service {
         this.config = config;
         this.topics = TopicCatalog.withPrefix(config.get("topic.prefix", ""));
         this.model = ModelCatalog.configured(config.get("model", ModelCatalog.DEFAULT_NAME), config.getInt("kv.capacity", 0),
-                "config: key 'model'");
+                "config: key 'model'", "config: key 'kv.capacity'");
         this.progressOut = progressOut;
         this.serdes = AvroSerdes.fromConfig(config);
         // Every key is read here, not in start() or the loop, so ServiceMain can name the keys this service ignores.

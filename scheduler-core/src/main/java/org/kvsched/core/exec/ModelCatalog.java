@@ -144,14 +144,23 @@ public final class ModelCatalog {
      * @throws IllegalArgumentException one line starting with {@code source}
      */
     public static ModelProfile configured(final String spec, final int kvCapacityOverride, final String source) {
+        return configured(spec, kvCapacityOverride, source, source + ": KV capacity override");
+    }
+
+    /**
+     * As {@link #configured(String, int, String)}, with the override's errors attributed to {@code kvSource} (a service
+     * names its {@code kv.capacity} key there, its {@code model} key in {@code modelSource}).
+     */
+    public static ModelProfile configured(final String spec, final int kvCapacityOverride, final String modelSource,
+                                          final String kvSource) {
+        if (kvCapacityOverride < 0) {
+            throw new IllegalArgumentException(kvSource + " must be >= 0 tokens (0: the model's own), got " + kvCapacityOverride);
+        }
         final ModelProfile profile;
         try {
             profile = byName(spec);
         } catch (final IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
-        }
-        if (kvCapacityOverride < 0) {
-            throw new IllegalArgumentException(source + ": KV capacity override must be >= 0 tokens, got " + kvCapacityOverride);
+            throw new IllegalArgumentException(modelSource + ": " + e.getMessage(), e);
         }
         return kvCapacityOverride > 0 ? profile.withKvCapacityTokens(kvCapacityOverride) : profile;
     }

@@ -69,14 +69,35 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
         final String kind = config.get("policy", "fcfs-vllm");
         final PolicyConfig policy = new PolicyConfig(kind, config.withPrefix("policy." + kind + "."));
         final long seed = config.getLong("seed", 1L);
-        return new SchedulerSettings(config, TopicCatalog.withPrefix(config.get("topic.prefix", "")), policy, model(config), seed,
-                config.getInt("snapshot.every", 1000), LiveTime.fromConfig(config), workload);
+        final ModelProfile model = model(config);
+        final TopicCatalog topics = TopicCatalog.withPrefix(config.get("topic.prefix", ""));
+        final int snapshotEvery = config.getInt("snapshot.every", 1000);
+        final LiveTime live = LiveTime.fromConfig(config);
+        try {
+            return new SchedulerSettings(config, topics, policy, model, seed, snapshotEvery, live, workload);
+        } catch (final IllegalArgumentException e) {
+            throw policyError(e, kind);
+        }
+    }
+
+    /** A policy's failure ("policy: unknown ...", "policy.kind.param: ...") as one line naming the key. */
+    private static IllegalArgumentException policyError(final IllegalArgumentException e, final String kind) {
+        final String msg = String.valueOf(e.getMessage());
+        if (msg.startsWith("config:")) {
+            return e;
+        }
+        final String prefix = "policy." + kind + ".";
+        final int colon = msg.indexOf(':');
+        if (msg.startsWith(prefix) && colon > prefix.length()) {
+            return new IllegalArgumentException("config: key '" + msg.substring(0, colon) + "'" + msg.substring(colon), e);
+        }
+        return new IllegalArgumentException("config: key 'policy' is '" + kind + "': " + msg, e);
     }
 
     /** The model of {@code model} with the {@code kv.capacity} override; fails naming the key. */
     public static ModelProfile model(final ServiceConfig config) {
         return ModelCatalog.configured(config.get("model", ModelCatalog.DEFAULT_NAME), config.getInt("kv.capacity", 0),
-                "config: key 'model'");
+                "config: key 'model'", "config: key 'kv.capacity'");
     }
 
     /** The same settings with the workload known (in-process replay). */

@@ -60,8 +60,9 @@ import org.kvsched.stream.mapping.StreamMapping;
  *
  * <p>Bad input never blocks a partition: an arrival that does not decode or is invalid (zero lengths, a
  * repeated id, out of time order, after the end marker, wrong partition) goes to {@code errors} with the
- * reason and is counted in the replica's {@link ReplicaEnd}; a report that does not decode or contradicts
- * its plan goes to {@code errors}; a stale or duplicate report is ignored.
+ * reason and is counted in the replica's {@link ReplicaEnd}; so is a report that does not decode, names another
+ * replica or a plan never issued, or contradicts its plan (which then stays in flight); a duplicate report (for a
+ * plan already answered) is ignored. docs/kafka-pipeline.md, "Bad input and bad settings", has the table.
  */
 public final class SchedulerProcessor implements Processor<byte[], byte[], Object, Object> {
 
@@ -262,23 +263,33 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
 
     private void processReport(final Record<byte[], byte[]> record, final String topic, final int partition,
                                final Optional<RecordMetadata> meta) {
+        final Replica replica = replica(partition);
         final StepReport report;
         try {
             report = reportDecoder.deserialize(topic, record.value());
         } catch (final SerializationException | NullPointerException e) {
-            forwardError(record, meta, "undecodable step report: " + e.getMessage());
+            reject(replica, record, meta, "undecodable step report: " + e.getMessage());
             return;
         }
         if (report == null || report.getReplicaId() != partition) {
-            forwardError(record, meta, "step report for replica " + (report == null ? "?" : report.getReplicaId()) + " on partition " + partition);
+            reject(replica, record, meta, "step report for replica " + (report == null ? "?" : report.getReplicaId()) + " on partition " + partition);
             return;
         }
-        final Replica replica = replica(partition);
+        final org.kvsched.core.engine.Scheduler scheduler = replica.recorded.scheduler();
+        final long issued = scheduler.plans();
+        if (report.getPlanId() < 0 || report.getPlanId() >= issued) {
+            // Plan ids of a replica are 0, 1, 2, ...: this one was never sent, so no worker can have run it.
+            reject(replica, record, meta, "step report for unknown plan " + report.getPlanId() + " of replica " + partition
+                    + " (" + issued + " plans issued)");
+            return;
+        }
         try {
-            final org.kvsched.core.engine.StepReport core = StreamMapping.report(report, replica.recorded.scheduler().planInFlight());
+            final org.kvsched.core.engine.StepReport core = StreamMapping.report(report, scheduler.planInFlight());
+            // A report for a plan already answered is a duplicate (at-least-once delivery): ignored, by rule.
             replica.recorded.report(core, live == null ? core.endUs() : live.schedulerUs(context.currentSystemTimeMs()));
         } catch (final IllegalArgumentException e) {
-            forwardError(record, meta, "invalid step report: " + e.getMessage());
+            // The plan stays in flight: the replica waits for a report that fits it.
+            reject(replica, record, meta, "invalid step report: " + e.getMessage());
             return;
         }
         replica.snapshotIfDue();

@@ -73,7 +73,7 @@ class SchedulerTopologyTest {
         return settings(policy, null);
     }
 
-    private static SchedulerSettings settings(final String policy, final Workload w) {
+    static SchedulerSettings settings(final String policy, final Workload w) {
         return settings(policy, w, "1000");
     }
 
@@ -82,12 +82,12 @@ class SchedulerTopologyTest {
                 "kv.capacity", "16384", "seed", "3", "snapshot.every", snapshotEvery)), w);
     }
 
-    private static Workload workload() {
+    static Workload workload() {
         return Workloads.defaultWorkload(WorkloadOptions.defaults().withMaxRequests(120).withRateScale(3), 7);
     }
 
-    /** The topology, its inputs and outputs. */
-    private final class Harness implements AutoCloseable {
+    /** The topology, its inputs and outputs (also used by {@link BadInputTest}). */
+    static final class Harness implements AutoCloseable {
         final TopologyTestDriver driver;
         final TestInputTopic<Integer, byte[]> arrivals;
         final TestInputTopic<Integer, byte[]> reports;
@@ -99,7 +99,7 @@ class SchedulerTopologyTest {
         final Serde<ArrivalEvent> arrivalSerde = SERDES.serde(ArrivalEvent.class);
         final PlanExecutor executor;
 
-        Harness(final SchedulerSettings s) {
+        Harness(final SchedulerSettings s, final Path stateDir) {
             final Properties p = new Properties();
             p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
             p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -133,7 +133,11 @@ class SchedulerTopologyTest {
             while (!plans.isEmpty()) {
                 final BatchPlan plan = SERDES.serde(BatchPlan.class).deserializer().deserialize("p", plans.readValue());
                 final Map<Long, Integer> truth = new java.util.HashMap<>();
-                plan.getEntries().forEach(e -> truth.put(e.getRequestId(), SimulatedOutput.decode(e.getWorkerPayload())));
+                // No payload (a v1 arrival): the true length is the cap, what the v1 contract said.
+                plan.getEntries().forEach(e -> {
+                    final int t = SimulatedOutput.decode(e.getWorkerPayload());
+                    truth.put(e.getRequestId(), t < 0 ? e.getMaxTokens() : t);
+                });
                 final org.kvsched.core.engine.StepReport r = executor.execute(StreamMapping.plan(plan), truth::get);
                 reports.pipeInput(0, SERDES.serde(StepReport.class).serializer().serialize("r", StreamMapping.report(r)));
                 n++;
@@ -195,7 +199,7 @@ class SchedulerTopologyTest {
         // The workload is known in-process, as under replay: policies that derive parameters from it see the same.
         final SchedulerSettings s = settings(kind.policyName(), w, snapshotEvery);
         final MetricsCollector kafka = new MetricsCollector();
-        try (Harness h = new Harness(s)) {
+        try (Harness h = new Harness(s, stateDir)) {
             long seq = 0;
             // Interleave arrivals with the worker's answers, as a live run would.
             for (final WorkloadRequest r : w.requests()) {
@@ -224,7 +228,7 @@ class SchedulerTopologyTest {
     @Test
     void badArrivalsGoToErrorsAndTheRestFlows() {
         final SchedulerSettings s = settings("fcfs-vllm");
-        try (Harness h = new Harness(s)) {
+        try (Harness h = new Harness(s, stateDir)) {
             h.arrivals.pipeInput(0, new byte[] {1, 2, 3});
             h.arrivals.pipeInput(0, h.arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, 0L,
                     new RequestArrival(99L, 0L, 0, 10, -1, null))));
@@ -255,7 +259,7 @@ class SchedulerTopologyTest {
         final long[] entries = new long[2];
         int i = 0;
         for (final String every : List.of("0", "10")) {
-            try (Harness h = new Harness(settings("fcfs-vllm", w, every))) {
+            try (Harness h = new Harness(settings("fcfs-vllm", w, every), stateDir)) {
                 long seq = 0;
                 for (final WorkloadRequest r : w.requests()) {
                     h.arrive(seq++, r);
@@ -286,7 +290,7 @@ class SchedulerTopologyTest {
     void liveSchedulingDecidesOnEachArrivalWithAHorizon() {
         final SchedulerSettings s = SchedulerSettings.fromConfig(ServiceConfig.of(Map.of("bootstrap.servers", "unused:9092",
                 "policy", "fcfs-vllm", "kv.capacity", "16384", "time", "live", "live.horizon.ms", "50", "live.tick.ms", "10")));
-        try (Harness h = new Harness(s)) {
+        try (Harness h = new Harness(s, stateDir)) {
             final WorkloadRequest r = new WorkloadRequest(0, 0, 100, 3);
             h.arrivals.pipeInput(0, h.arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, 0L,
                     new RequestArrival(r.id(), 777L, r.promptTokens(), r.maxTokens(), 3, SimulatedOutput.encode(3)))), 5_000L);

@@ -1,0 +1,64 @@
+package org.kvsched.stream.app;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.kvsched.schemas.service.ServiceConfig;
+
+/**
+ * scheduler-stream started with a bad setting fails at construction (what {@code main} builds through
+ * {@link SchedulerApp#fromConfig}) with one line naming the key; ServiceMain turns that into exit status 2
+ * (docs/kafka-pipeline.md, "Bad input and bad settings").
+ */
+class SchedulerBadSettingsTest {
+
+    private static IllegalArgumentException fails(final Map<String, String> values) {
+        return assertThrows(IllegalArgumentException.class, () -> SchedulerApp.fromConfig(ServiceConfig.of(values)));
+    }
+
+    private static void assertNames(final IllegalArgumentException e, final String key) {
+        assertTrue(e.getMessage().contains("'" + key + "'"), "'" + key + "' not named in: " + e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "policy|no-such-policy",
+            "model|no-such-model",
+            "kv.capacity|lots",
+            "kv.capacity|-5",
+            "seed|x",
+            "snapshot.every|-1",
+            "snapshot.every|often",
+            "time|sometimes",
+            "live.horizon.ms|soon",
+            "processing.guarantee|maybe_once",
+            "num.stream.threads|two",
+            "policy.fcfs-vllm.max-num-seqs|many",
+    })
+    void aBadValueFailsNamingTheKey(final String key, final String value) {
+        final Map<String, String> values = new HashMap<>(Map.of("bootstrap.servers", "localhost:9092"));
+        values.put(key, value);
+        if (key.startsWith("live.")) {
+            values.put("time", "live");
+        }
+        assertNames(fails(values), key);
+    }
+
+    @Test
+    void aMissingBootstrapServersFailsNamingIt() {
+        assertNames(fails(Map.of("policy", "fcfs-vllm")), "bootstrap.servers");
+    }
+
+    @Test
+    void goodSettingsBuild() {
+        SchedulerApp.fromConfig(ServiceConfig.of(Map.of("bootstrap.servers", "localhost:9092", "policy", "mcsf", "kv.capacity", "16384")));
+    }
+}
