@@ -66,7 +66,6 @@ public final class WorkerApp implements Service {
     private final ServiceConfig config;
     private final TopicCatalog topics;
     private final PlanRunner runner;
-    private final Map<Integer, Integer> replicaPartition = new HashMap<>();
     private final AvroSerdes serdes;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -191,12 +190,12 @@ public final class WorkerApp implements Service {
                     }
                     runner.accept(plan, payloads, System.currentTimeMillis());
                     unreported.putIfAbsent(tp, rec.offset());
-                    replicaPartition.put(plan.replicaId(), rec.partition());
                 }
                 final List<StepReport> reports = runner.due(System.currentTimeMillis());
                 for (final StepReport report : reports) {
                     final String topic = topics.stepReports().name();
-                    final int partition = replicaPartition.getOrDefault(report.replicaId(), report.replicaId());
+                    // Co-partitioned topics: replica r's plans and reports are partition r.
+                    final int partition = report.replicaId();
                     producer.send(new ProducerRecord<>(topic, partition, report.replicaId(),
                             reportEncoder.serialize(topic, WorkerMapping.report(report))));
                     unreported.remove(new TopicPartition(topics.plans().name(), partition));

@@ -57,6 +57,7 @@ public final class VllmRunner implements PlanRunner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long LOG_EVERY_MS = 10_000;
+    private static final long ACCOUNT_EVERY_MS = 100;
 
     private final VllmSettings settings;
     private final HttpClient http;
@@ -78,6 +79,7 @@ public final class VllmRunner implements PlanRunner {
     private double serverKvPeak;
     private double kvschedKvPeak;
     private long lastLogMs;
+    private long lastAccountMs;
 
     /** One replica's streams and the plan whose report is pending. */
     private static final class Replica {
@@ -336,6 +338,11 @@ public final class VllmRunner implements PlanRunner {
 
     /** kvsched's accounting of the streams beside the servers' own KV figure; a line every 10 s. */
     private void account(final long wallMs) {
+        // Not on every loop turn: the sum runs over every stream, and the server's figure changes once a scrape.
+        if (wallMs - lastAccountMs < ACCOUNT_EVERY_MS) {
+            return;
+        }
+        lastAccountMs = wallMs;
         final int capacity = settings.kvCapacityTokens() / settings.blockSize();
         double worst = 0;
         final StringBuilder line = new StringBuilder();

@@ -12,6 +12,7 @@ import org.kvsched.core.engine.ReplicaSpec;
 import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.policy.PolicyConfig;
+import org.kvsched.core.policy.PolicyKind;
 import org.kvsched.core.policy.PolicyContext;
 import org.kvsched.core.workload.Workload;
 import org.kvsched.schemas.service.ServiceConfig;
@@ -52,6 +53,12 @@ public record SchedulerSettings(ServiceConfig config, TopicCatalog topics, Polic
         }
         // Build the spec now: an unknown policy or bad parameter fails before any Kafka work.
         spec(policy, model, seed, workload);
+        // The scheduler knows what a real one knows: an offline (clairvoyant) policy reads every request's true
+        // output length in advance, so it runs in the in-memory engine only, as a baseline.
+        if (PolicyKind.byName(policy.kind()).offline()) {
+            throw new IllegalArgumentException("config: key 'policy' is '" + policy.kind() + "': an offline policy (it reads true "
+                    + "output lengths in advance) runs in 'kvsched simulate' only, not in the scheduler service");
+        }
     }
 
     /** Reads and validates the settings of a standalone service (the workload is unknown). */

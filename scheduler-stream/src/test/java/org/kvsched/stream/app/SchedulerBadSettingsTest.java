@@ -61,4 +61,16 @@ class SchedulerBadSettingsTest {
     void goodSettingsBuild() {
         SchedulerApp.fromConfig(ServiceConfig.of(Map.of("bootstrap.servers", "localhost:9092", "policy", "mcsf", "kv.capacity", "16384")));
     }
+
+    /** The scheduler service never runs a clairvoyant policy, even where the workload (with its truth) is at hand. */
+    @Test
+    void anOfflinePolicyIsRefusedEvenWithTheWorkloadKnown() {
+        final org.kvsched.core.workload.Workload w = new org.kvsched.core.workload.Workload("two",
+                java.util.List.of(new org.kvsched.core.model.WorkloadRequest(0, 0, 4, 3), new org.kvsched.core.model.WorkloadRequest(1, 0, 4, 2)));
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> org.kvsched.stream.config.SchedulerSettings.fromConfig(ServiceConfig.of(Map.of("bootstrap.servers", "localhost:1",
+                        "policy", "hindsight-opt", "model", "unit", "kv.capacity", "64")), w));
+        assertNames(e, "policy");
+        assertTrue(e.getMessage().contains("offline"), e.getMessage());
+    }
 }
