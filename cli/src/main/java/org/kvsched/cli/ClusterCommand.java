@@ -18,14 +18,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kvsched cluster up|status|down|restart}: the Kafka pipeline as separate local processes (a
+ * {@code kvsched cluster up|status|down|restart|kill}: the Kafka pipeline as separate local processes (a
  * KRaft broker, scheduler-stream, gpu-worker-sim), see {@link LocalCluster} and the "Separate
  * processes" section of docs/kafka-pipeline.md. {@code replay --bootstrap-servers localhost:PORT
  * --external-services} runs a workload through it.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Run the pipeline as separate local processes: a KRaft broker, scheduler-stream and gpu-worker-sim.",
-        subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class, ClusterCommand.Restart.class})
+        subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class, ClusterCommand.Restart.class,
+                ClusterCommand.Kill.class})
 final class ClusterCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -71,6 +72,11 @@ final class ClusterCommand implements Runnable {
                 description = "gpu-worker-sim processes, 1..replicas (default: ${DEFAULT-VALUE}).")
         int workers;
 
+        @Option(names = "--schedulers", paramLabel = "N", defaultValue = "1",
+                description = "scheduler-stream instances sharing the replicas, 1..replicas; if one dies the others take its "
+                        + "replicas after the session timeout (6 s) (default: ${DEFAULT-VALUE}).")
+        int schedulers;
+
         @Option(names = "--policy", paramLabel = "SPEC", defaultValue = "fcfs-vllm",
                 description = "The scheduler's policy; see 'kvsched policies' (default: ${DEFAULT-VALUE}).")
         String policy;
@@ -108,14 +114,15 @@ final class ClusterCommand implements Runnable {
             final LocalCluster cluster = dir.cluster();
             final LocalCluster.UpReport r;
             try {
-                r = cluster.up(new LocalCluster.Settings(port, replicas, workers, services));
+                r = cluster.up(new LocalCluster.Settings(port, replicas, workers, schedulers, services));
             } catch (final IllegalStateException e) {
                 // A process that did not start (its last log line is in the message), or a cluster already running.
                 System.err.println("kvsched cluster up: " + e.getMessage());
                 return 1;
             }
-            System.out.printf(Locale.ROOT, "cluster up in %.1f s (broker %.1f s, services %.1f s): %s, policy %s, %d replica(s), %d worker(s)%n",
-                    r.totalS(), r.brokerS(), r.servicesS(), r.bootstrap(), p.toSpec(), replicas, workers);
+            System.out.printf(Locale.ROOT, "cluster up in %.1f s (broker %.1f s, services %.1f s): %s, policy %s, %d replica(s), "
+                            + "%d scheduler(s), %d worker(s)%n",
+                    r.totalS(), r.brokerS(), r.servicesS(), r.bootstrap(), p.toSpec(), replicas, schedulers, workers);
             System.out.printf(Locale.ROOT, "  logs: %s%n  replay: ./kvsched replay --bootstrap-servers %s --external-services --replicas %d --policy %s%n"
                             + "  stop:   ./kvsched cluster down%n",
                     cluster.dir().logs(), r.bootstrap(), replicas, p.toSpec());
@@ -177,7 +184,7 @@ final class ClusterCommand implements Runnable {
         @picocli.CommandLine.Mixin
         DirOption dir;
 
-        @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "scheduler-stream or gpu-worker-sim-N.")
+        @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "scheduler-stream-N or gpu-worker-sim-N.")
         List<String> names;
 
         @Override
@@ -197,6 +204,37 @@ final class ClusterCommand implements Runnable {
                 System.out.printf(Locale.ROOT, "%s %s in %.1f s%n", n, was ? "restarted" : "started (was not running)", (System.nanoTime() - t0) / 1e9);
             }
             return 0;
+        }
+    }
+
+    /** {@code cluster kill}. */
+    @Command(name = "kill", mixinStandardHelpOptions = true,
+            description = "SIGKILL services, as a crash would (no restart): the other scheduler instances or workers take over their "
+                    + "partitions after the session timeout; 'cluster restart' brings one back.")
+    static final class Kill implements Callable<Integer> {
+
+        @picocli.CommandLine.Mixin
+        DirOption dir;
+
+        @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "scheduler-stream-N or gpu-worker-sim-N.")
+        List<String> names;
+
+        @Override
+        public Integer call() throws Exception {
+            final LocalCluster cluster = dir.cluster();
+            int status = 0;
+            for (final String n : names) {
+                if (LocalCluster.instance(n, LocalCluster.SCHEDULER) < 0 && LocalCluster.instance(n, LocalCluster.WORKER) < 0) {
+                    throw new IllegalArgumentException("kill: unknown service '" + n + "' (scheduler-stream-N or gpu-worker-sim-N)");
+                }
+                if (cluster.kill(n)) {
+                    System.out.println(n + " killed (SIGKILL)");
+                } else {
+                    System.out.println(n + " was not running");
+                    status = 1;
+                }
+            }
+            return status;
         }
     }
 }

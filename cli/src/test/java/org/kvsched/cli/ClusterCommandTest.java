@@ -60,10 +60,10 @@ class ClusterCommandTest {
 
     @Test
     void restartWithoutARunningClusterStartsNothing(@TempDir final Path root) {
-        final CliRunner.Result r = CliRunner.run("cluster", "restart", "--dir", root.toString(), "scheduler-stream");
+        final CliRunner.Result r = CliRunner.run("cluster", "restart", "--dir", root.toString(), "scheduler-stream-0");
         assertEquals(1, r.exitCode(), r.err());
         assertTrue(r.err().contains("no running cluster in"), r.err());
-        assertFalse(Files.exists(new ClusterDir(root).pidFile("scheduler-stream")), "a scheduler was started without a broker");
+        assertFalse(Files.exists(new ClusterDir(root).pidFile("scheduler-stream-0")), "a scheduler was started without a broker");
     }
 
     @Test

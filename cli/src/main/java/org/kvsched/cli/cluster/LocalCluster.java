@@ -58,8 +58,8 @@ public final class LocalCluster {
     public static final String MARKER = "kvsched.cluster.process";
     /** The broker's process name (logs/broker.log, pids/broker.pid). */
     public static final String BROKER = "broker";
-    /** The scheduler's process name. */
-    public static final String SCHEDULER = "scheduler-stream";
+    /** Prefix of the scheduler instances' process names (scheduler-stream-0, -1, ...). */
+    public static final String SCHEDULER = "scheduler-stream-";
     /** Prefix of the workers' process names (gpu-worker-sim-0, -1, ...). */
     public static final String WORKER = "gpu-worker-sim-";
     /** Consumer group of the cluster's workers. */
@@ -75,11 +75,12 @@ public final class LocalCluster {
      * @param port     the broker's client port on 127.0.0.1 (0 = a free one)
      * @param replicas replicas, the partition count of the replica-keyed topics
      * @param workers  gpu-worker-sim processes (each owns some replicas' partitions), 1..replicas
+     * @param schedulers scheduler-stream instances sharing the replicas (Kafka Streams task assignment), 1..replicas
      * @param services the flat configuration of scheduler-stream and the workers (ServiceConfig keys,
      *                 without {@code bootstrap.servers}, {@code state.dir} and the group names, which
      *                 the cluster sets)
      */
-    public record Settings(int port, int replicas, int workers, Map<String, String> services) {
+    public record Settings(int port, int replicas, int workers, int schedulers, Map<String, String> services) {
 
         /** Checks ranges; one line naming the option. */
         public Settings {
@@ -91,6 +92,10 @@ public final class LocalCluster {
             }
             if (workers < 1 || workers > replicas) {
                 throw new IllegalArgumentException("--workers must be 1.." + replicas + " (one per replica at most), got " + workers);
+            }
+            if (schedulers < 1 || schedulers > replicas) {
+                throw new IllegalArgumentException("--schedulers must be 1.." + replicas + " (one replica's task per instance at least), got "
+                        + schedulers);
             }
             services = Map.copyOf(services);
         }
@@ -197,6 +202,7 @@ public final class LocalCluster {
             state.put("controller.port", Integer.toString(controllerPort));
             state.put("replicas", Integer.toString(settings.replicas()));
             state.put("workers", Integer.toString(settings.workers()));
+            state.put("schedulers", Integer.toString(settings.schedulers()));
             ClusterDir.write(dir.clusterProperties(), state, "written by 'kvsched cluster up'; read by 'status'");
             format();
             launch(BROKER, List.of("-Xms256m", "-Xmx512m", "-Dlog4j2.configurationFile=" + dir.brokerLog4j().toUri()),
@@ -213,21 +219,26 @@ public final class LocalCluster {
                         settings.replicas());
                 final Map<String, String> services = new LinkedHashMap<>(settings.services());
                 services.put("bootstrap.servers", bootstrap);
-                services.put("state.dir", dir.data().resolve("scheduler-state").toString());
                 services.put("replicas", Integer.toString(settings.replicas()));
+                // A killed member's partitions move after this long (the broker's minimum; the client default is 45 s).
+                services.putIfAbsent("kafka.session.timeout.ms", "6000");
+                services.putIfAbsent("kafka.heartbeat.interval.ms", "1500");
                 services.putIfAbsent("application.id", SchedulerSettings.DEFAULT_APPLICATION_ID);
                 services.putIfAbsent("group.id", WORKER_GROUP);
                 ClusterDir.write(dir.servicesProperties(), services,
                         "scheduler-stream and gpu-worker-sim configuration (ServiceConfig keys), written by 'kvsched cluster up'");
                 final long s0 = System.nanoTime();
-                startService(SCHEDULER);
+                for (int i = 0; i < settings.schedulers(); i++) {
+                    startService(SCHEDULER + i);
+                }
                 for (int i = 0; i < settings.workers(); i++) {
                     startService(WORKER + i);
                 }
-                awaitGroup(admin, services.get("application.id"), 1, SCHEDULER);
+                awaitGroup(admin, services.get("application.id"), settings.schedulers(), SCHEDULER + "0");
                 awaitGroup(admin, services.get("group.id"), settings.workers(), WORKER + "0");
                 final double servicesS = (System.nanoTime() - s0) / 1e9;
-                log.printf(Locale.ROOT, "cluster: scheduler-stream and %d gpu-worker-sim running in %.1f s%n", settings.workers(), servicesS);
+                log.printf(Locale.ROOT, "cluster: %d scheduler-stream and %d gpu-worker-sim running in %.1f s%n", settings.schedulers(),
+                        settings.workers(), servicesS);
                 return new UpReport(bootstrap, brokerS, servicesS, (System.nanoTime() - t0) / 1e9);
             }
         } catch (final RuntimeException | InterruptedException e) {
@@ -236,7 +247,12 @@ public final class LocalCluster {
         }
     }
 
-    /** Starts (or, after {@code stop}, restarts) one service of a running cluster with its recorded configuration. */
+    /**
+     * Starts (or, after {@code stop} or {@code kill}, restarts) one service of a running cluster with its recorded
+     * configuration. Each process is a static member of its group ({@code group.instance.id} = its name), so a
+     * restarted one takes back its partitions without a rebalance; each scheduler instance has its own state
+     * directory, which a restart reuses.
+     */
     public void startService(final String name) {
         // After 'down' the configuration is still there but the broker is not: a service would retry forever.
         if (!Files.isRegularFile(dir.servicesProperties()) || ours(BROKER).isEmpty()) {
@@ -244,14 +260,16 @@ public final class LocalCluster {
         }
         final Map<String, String> env = new LinkedHashMap<>();
         final String main;
-        if (name.equals(SCHEDULER)) {
+        if (instance(name, SCHEDULER) >= 0) {
             main = SchedulerApp.class.getName();
-        } else if (name.startsWith(WORKER)) {
+            env.put(ServiceConfig.keyToEnv("state.dir"), dir.data().resolve("state-" + name).toString());
+        } else if (instance(name, WORKER) >= 0) {
             main = WorkerApp.class.getName();
-            env.put(ServiceConfig.ENV_PREFIX + "WORKER_ID", name.substring(WORKER.length()));
+            env.put(ServiceConfig.keyToEnv("worker.id"), Integer.toString(instance(name, WORKER)));
         } else {
-            throw new IllegalArgumentException("unknown service '" + name + "' (scheduler-stream or " + WORKER + "N)");
+            throw new IllegalArgumentException("unknown service '" + name + "' (" + SCHEDULER + "N or " + WORKER + "N)");
         }
+        env.put(ServiceConfig.keyToEnv("kafka.group.instance.id"), name);
         launch(name, List.of("-Xmx384m", "-Dlog4j2.configurationFile=classpath:kvsched-log4j2.xml"), main,
                 List.of(dir.servicesProperties().toString()), env);
     }
@@ -268,6 +286,38 @@ public final class LocalCluster {
         }
         deleteQuietly(dir.pidFile(name));
         return p.isPresent();
+    }
+
+    /**
+     * Kills one process with SIGKILL, as a crash would: no shutdown hook runs, nothing is committed or left
+     * cleanly. Its pid file stays (as after a real crash) until {@link #startService} or {@link #down}.
+     *
+     * @return true if it was running
+     */
+    public boolean kill(final String name) throws InterruptedException {
+        final Optional<ProcessHandle> p = ours(name);
+        if (p.isEmpty()) {
+            return false;
+        }
+        p.get().destroyForcibly();
+        try {
+            p.get().onExit().get(10, TimeUnit.SECONDS);
+        } catch (final TimeoutException | ExecutionException e) {
+            throw new IllegalStateException(name + " (pid " + p.get().pid() + ") survived SIGKILL for 10 s");
+        }
+        return true;
+    }
+
+    /** The instance number of a service name with this prefix ({@code scheduler-stream-2} is 2), or -1. */
+    public static int instance(final String name, final String prefix) {
+        if (!name.startsWith(prefix) || name.length() == prefix.length()) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(name.substring(prefix.length()));
+        } catch (final NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Every process that has a pid file, in start order (broker first). */
@@ -453,7 +503,7 @@ public final class LocalCluster {
     }
 
     private static int rank(final String name) {
-        return name.equals(BROKER) ? 0 : name.equals(SCHEDULER) ? 1 : 2;
+        return name.equals(BROKER) ? 0 : name.startsWith(SCHEDULER) ? 1 : 2;
     }
 
     // ---- readiness -------------------------------------------------------------------------------

@@ -104,6 +104,28 @@ public final class ReplayRun {
             this(workload, policy, model, kvCapacity, predictor, seed, replicas, workers, speed, bootstrapServers, topicPrefix,
                     schemaRegistryUrl, probe, extraConfig, log, null);
         }
+
+        /** The same replay against the cluster at {@code bootstrap} with this topic prefix. */
+        public Spec withCluster(final String bootstrap, final String prefix) {
+            return new Spec(workload, policy, model, kvCapacity, predictor, seed, replicas, workers, speed, bootstrap, prefix,
+                    schemaRegistryUrl, probe, extraConfig, log, swap, measureRestore, record);
+        }
+    }
+
+    /** Watches a replay while it runs (the chaos of {@code replay --chaos}); a throw ends the replay with that failure. */
+    @FunctionalInterface
+    public interface Watcher {
+
+        /** Watches nothing. */
+        Watcher NONE = (finished, expected) -> { };
+
+        /**
+         * Called about every 50 ms while the replay runs.
+         *
+         * @param finished requests completed or rejected so far, as the metrics sink has seen them
+         * @param expected requests in the workload
+         */
+        void tick(long finished, long expected) throws InterruptedException;
     }
 
     /**
@@ -142,9 +164,11 @@ public final class ReplayRun {
      * @param probe        transport round-trip latency, or null if not measured
      * @param startupS     seconds spent starting the broker and services before the first arrival
      * @param recorded     what the recording wrote, or null if none was asked for
+     * @param duplicateEvents once-only request events the sink saw twice (and ignored); 0 under exactly-once
      */
     public record Outcome(RunResult run, List<String> errors, long roundTrips, double eventsPerS, RoundTripProbe.Latency probe,
-                          double startupS, SwapReport swap, RestoreReport restore, ReplicaLogFile.Export recorded) {
+                          double startupS, SwapReport swap, RestoreReport restore, ReplicaLogFile.Export recorded,
+                          long duplicateEvents) {
     }
 
     private ReplayRun() {
@@ -193,6 +217,11 @@ public final class ReplayRun {
 
     /** Runs the replay to the end, with scheduler-stream and the workers where {@code services} says. */
     public static Outcome run(final Spec spec, final Services placement) throws Exception {
+        return run(spec, placement, Watcher.NONE);
+    }
+
+    /** Runs the replay to the end, with scheduler-stream and the workers where {@code services} says, watched. */
+    public static Outcome run(final Spec spec, final Services placement, final Watcher watcher) throws Exception {
         if (placement == Services.EXTERNAL && (spec.bootstrapServers() == null || spec.swap() != null || spec.measureRestore())) {
             throw new IllegalArgumentException("external services need --bootstrap-servers, and rule out --swap-policy-at and "
                     + "--measure-restore (both restart the in-process scheduler)");
@@ -271,12 +300,13 @@ public final class ReplayRun {
             } else {
                 producer.start();
             }
-            while (!sink.awaitDone(200)) {
+            while (!sink.awaitDone(50)) {
                 for (final Service s : services) {
                     if (s.failure() != null) {
                         throw new IllegalStateException(s.name() + " failed: " + s.failure(), s.failure());
                     }
                 }
+                watcher.tick(sink.finishedSoFar(), spec.workload().size());
             }
             final double wall = (System.nanoTime() - start) / 1e9;
             final MetricsSinkApp.Result r = sink.result();
@@ -321,7 +351,8 @@ public final class ReplayRun {
                 fromChangelog.close();
                 deleteRecursively(fresh);
             }
-            return new Outcome(run, r.errors(), roundTrips, (spec.workload().size() + roundTrips) / wall, probe, startup, swapped, restore, recorded);
+            return new Outcome(run, r.errors(), roundTrips, (spec.workload().size() + roundTrips) / wall, probe, startup, swapped, restore, recorded,
+                    r.duplicateEvents());
         } finally {
             for (int i = services.size() - 1; i >= 0; i--) {
                 services.get(i).close();

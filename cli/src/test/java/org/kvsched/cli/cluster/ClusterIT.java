@@ -66,7 +66,7 @@ class ClusterIT {
 
             final Run status = kvsched(work, "cluster", "status", "--dir", d);
             assertEquals(0, status.exitCode(), status.output());
-            for (final String name : List.of(LocalCluster.BROKER, LocalCluster.SCHEDULER, LocalCluster.WORKER + "0")) {
+            for (final String name : List.of(LocalCluster.BROKER, LocalCluster.SCHEDULER + "0", LocalCluster.WORKER + "0")) {
                 final long pid = Long.parseLong(Files.readString(dir.pidFile(name)).trim());
                 pids.add(pid);
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), name + " pid " + pid + " not alive");
@@ -92,7 +92,7 @@ class ClusterIT {
             assertTrue(summary.contains("\"completed\": 50") || summary.contains("\"completed\":50"), summary);
             // Each process logs to its own file in the cluster's folder.
             assertTrue(Files.readString(dir.log(LocalCluster.BROKER)).contains("Kafka Server started"), "broker.log lacks the start line");
-            assertTrue(Files.readString(dir.log(LocalCluster.SCHEDULER)).contains("starting " + org.kvsched.stream.app.SchedulerApp.class.getName()));
+            assertTrue(Files.readString(dir.log(LocalCluster.SCHEDULER + "0")).contains("starting " + org.kvsched.stream.app.SchedulerApp.class.getName()));
 
             // A crash: the worker dies without its pid file being removed.
             final long worker = pids.get(2);
@@ -104,7 +104,7 @@ class ClusterIT {
 
             final Run down = kvsched(work, "cluster", "down", "--dir", d);
             assertEquals(0, down.exitCode(), down.output());
-            assertTrue(down.output().contains("stopped scheduler-stream, broker"), down.output());
+            assertTrue(down.output().contains("stopped scheduler-stream-0, broker"), down.output());
             assertTrue(down.output().contains("stale pid files removed: gpu-worker-sim-0"), down.output());
             for (final long pid : pids) {
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " still alive after down");

@@ -82,14 +82,14 @@ class LocalClusterTest {
     @Timeout(30)
     void downEscalatesToSigkillWhenSigtermIsIgnored(@TempDir final Path root) throws Exception {
         final ClusterDir dir = new ClusterDir(root);
-        final Process stubborn = standIn(marker(dir, LocalCluster.SCHEDULER), true);
-        pidFile(dir, LocalCluster.SCHEDULER, stubborn.pid());
+        final Process stubborn = standIn(marker(dir, LocalCluster.SCHEDULER + "0"), true);
+        pidFile(dir, LocalCluster.SCHEDULER + "0", stubborn.pid());
         // The trap must be installed before the SIGTERM arrives.
         Thread.sleep(300);
 
         final LocalCluster.DownReport r = cluster(root, Duration.ofMillis(700)).down();
 
-        assertEquals(List.of(LocalCluster.SCHEDULER), r.killed());
+        assertEquals(List.of(LocalCluster.SCHEDULER + "0"), r.killed());
         assertFalse(stubborn.isAlive());
         assertTrue(r.seconds() >= 0.7, "SIGKILL came before the stop timeout: " + r.seconds() + " s");
     }
@@ -103,14 +103,14 @@ class LocalClusterTest {
         gone.waitFor();
         pidFile(dir, LocalCluster.BROKER, gone.pid());
         // A crashed scheduler whose pid now belongs to an unrelated process (no marker, or another cluster's).
-        final Process unrelated = standIn("-D" + LocalCluster.MARKER + "=/elsewhere/scheduler-stream", false);
-        pidFile(dir, LocalCluster.SCHEDULER, unrelated.pid());
+        final Process unrelated = standIn("-D" + LocalCluster.MARKER + "=/elsewhere/" + LocalCluster.SCHEDULER + "0", false);
+        pidFile(dir, LocalCluster.SCHEDULER + "0", unrelated.pid());
         final LocalCluster cluster = cluster(root, Duration.ofSeconds(5));
 
         assertTrue(cluster.status().stream().noneMatch(LocalCluster.ProcessStatus::alive), cluster.status().toString());
         final LocalCluster.DownReport r = cluster.down();
 
-        assertEquals(List.of(LocalCluster.SCHEDULER, LocalCluster.BROKER), r.stale());
+        assertEquals(List.of(LocalCluster.SCHEDULER + "0", LocalCluster.BROKER), r.stale());
         assertEquals(List.of(), r.stopped());
         assertTrue(unrelated.isAlive(), "down signalled a process that is not part of the cluster");
         assertTrue(cluster.status().isEmpty());
@@ -127,14 +127,14 @@ class LocalClusterTest {
                 "org.apache.kafka.common.KafkaException: Socket server failed to bind to 127.0.0.1:19555: Address already in use.",
                 "\tat kafka.network.Acceptor.openServerSocket(SocketServer.scala:1)",
                 "kafka-shutdown-hook WARN Unable to register Log4j shutdown hook because JVM is shutting down.", ""));
-        Files.writeString(dir.log(LocalCluster.SCHEDULER), String.join("\n",
+        Files.writeString(dir.log(LocalCluster.SCHEDULER + "0"), String.join("\n",
                 "---- 2026-11-28T06:01:00Z kvsched cluster: starting org.kvsched.stream.app.SchedulerApp",
                 "scheduler-stream: config: key 'poll.ms' must be an integer, got 'x'", ""));
         final LocalCluster cluster = cluster(root, Duration.ofSeconds(1));
 
         assertEquals("org.apache.kafka.common.KafkaException: Socket server failed to bind to 127.0.0.1:19555: Address already in use.",
                 cluster.failureLine(LocalCluster.BROKER));
-        assertEquals("scheduler-stream: config: key 'poll.ms' must be an integer, got 'x'", cluster.failureLine(LocalCluster.SCHEDULER));
+        assertEquals("scheduler-stream: config: key 'poll.ms' must be an integer, got 'x'", cluster.failureLine(LocalCluster.SCHEDULER + "0"));
         assertEquals("(no log)", cluster.failureLine(LocalCluster.WORKER + "0"));
     }
 }

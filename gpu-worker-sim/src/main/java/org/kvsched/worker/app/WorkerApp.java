@@ -201,6 +201,11 @@ public final class WorkerApp implements Service {
                     unreported.remove(new TopicPartition(topics.plans().name(), partition));
                     plansExecuted.incrementAndGet();
                 }
+                if (!reports.isEmpty()) {
+                    // A plan counts as reported once the broker has its report: committing past it earlier would lose
+                    // the report for good if this process died before the send completed (found by replay --chaos).
+                    producer.flush();
+                }
                 if (!records.isEmpty() || !reports.isEmpty()) {
                     final Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
                     next.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(unreported.getOrDefault(tp, offset))));

@@ -48,11 +48,30 @@ public final class MetricsAggregator {
     private final Map<Long, Long> awaitingFirstToken = new HashMap<>();
     private final Map<Integer, ReplicaEnd> ends = new HashMap<>();
     private final List<String> errorReasons = new ArrayList<>();
+    /** Per once-only event kind (arrived, first token, completed, rejected), the requests that had it. */
+    private final Map<org.kvsched.core.model.RequestEventKind, java.util.Set<Long>> seenOnce = new java.util.EnumMap<>(
+            org.kvsched.core.model.RequestEventKind.class);
     private int replicas = -1;
     private long plans;
+    private long duplicates;
 
+    /**
+     * One request event. An arrival, first token, completion or rejection that a request already had is a
+     * duplicate: counted ({@link #duplicateEvents}) and otherwise ignored, so it can neither move a time nor
+     * finish a request twice. Under exactly-once there are none; a count above 0 is a bug the summary shows.
+     */
     public void onEvent(final RequestEvent e) {
         final org.kvsched.core.model.RequestEvent event = SinkMapping.event(e);
+        switch (event.kind()) {
+            case ARRIVED, FIRST_TOKEN, COMPLETED, REJECTED -> {
+                if (!seenOnce.computeIfAbsent(event.kind(), k -> new java.util.HashSet<>()).add(event.requestId())) {
+                    duplicates++;
+                    return;
+                }
+            }
+            default -> {
+            }
+        }
         collector.onRequestEvent(event);
         switch (event.kind()) {
             case ARRIVED:
@@ -105,6 +124,11 @@ public final class MetricsAggregator {
     /** Requests completed or rejected so far. */
     public long finishedRequests() {
         return collector.finishedRequests();
+    }
+
+    /** Once-only request events seen a second time (see {@link #onEvent}). */
+    public long duplicateEvents() {
+        return duplicates;
     }
 
     /** Plans (Kafka round trips) seen so far. */

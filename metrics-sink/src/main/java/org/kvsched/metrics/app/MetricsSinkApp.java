@@ -62,11 +62,14 @@ public final class MetricsSinkApp implements Service {
      *
      * @param run    the metrics, in the shape of an in-memory run (wall seconds as measured by the sink)
      * @param errors reasons of the error records seen
+     * @param duplicateEvents once-only request events (arrival, first token, completion, rejection) seen a second time and
+     *               ignored; 0 under exactly-once
      */
-    public record Result(RunResult run, List<String> errors) {
+    public record Result(RunResult run, List<String> errors, long duplicateEvents) {
     }
 
     private final ServiceConfig config;
+    private final java.util.concurrent.atomic.AtomicLong finishedSoFar = new java.util.concurrent.atomic.AtomicLong();
     private final TopicCatalog topics;
     private final ModelProfile model;
     private final PrintStream progressOut;
@@ -151,6 +154,7 @@ public final class MetricsSinkApp implements Service {
                                 + ": " + e.getMessage());
                     }
                 }
+                finishedSoFar.set(agg.finishedRequests());
                 progress.tick(System.nanoTime(), agg.finishedRequests(), agg.plans(), agg.ttftSoFar()).ifPresent(progressOut::println);
             }
             if (agg.complete()) {
@@ -159,7 +163,7 @@ public final class MetricsSinkApp implements Service {
                 final Summary summary = agg.summary(replicas, model.kvCapacityTokens());
                 final RunResult run = new RunResult(label, model.name(), 1.0, summary, agg.outcomes(),
                         agg.collector().kvSamples(), wall);
-                final Result r = new Result(run, agg.errors());
+                final Result r = new Result(run, agg.errors(), agg.duplicateEvents());
                 writeOutputs(r);
                 result.set(r);
             }
@@ -190,6 +194,7 @@ public final class MetricsSinkApp implements Service {
             m.putAll(SummaryJson.toMap(r.run().summary()));
             m.put(SummaryJson.WALL_S, r.run().wallSeconds());
             m.put("errors", (long) r.errors().size());
+            m.put("duplicate_events", r.duplicateEvents());
             m.put("kafka_round_trips", r.run().summary().plans());
             Files.writeString(out.resolve("run.json"), JsonWriter.write(m) + System.lineSeparator());
             progressOut.println("metrics-sink: wrote " + out.resolve("index.html") + " and run.json");
@@ -201,6 +206,11 @@ public final class MetricsSinkApp implements Service {
     @Override
     public boolean awaitDone(final long millis) throws InterruptedException {
         return done.await(millis, TimeUnit.MILLISECONDS) && failure.get() == null;
+    }
+
+    /** Requests completed or rejected so far, as the sink has seen them. */
+    public long finishedSoFar() {
+        return finishedSoFar.get();
     }
 
     /** The result once the run is complete (null before). */

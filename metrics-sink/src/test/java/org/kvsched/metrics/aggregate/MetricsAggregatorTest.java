@@ -43,6 +43,31 @@ class MetricsAggregatorTest {
     }
 
     @Test
+    void aSecondArrivalFirstTokenOrCompletionIsCountedAndChangesNothing() {
+        final MetricsAggregator a = new MetricsAggregator();
+        a.onEnd(new ReplicaEnd(0, 1, 2L, 0L, 1L, 100L));
+        a.onEvent(ev(RequestEventKind.ARRIVED, 0, 0, 0));
+        a.onEvent(ev(RequestEventKind.ADMITTED, 0, 0, 0));
+        a.onEvent(ev(RequestEventKind.FIRST_TOKEN, 0, 0, 50));
+        a.onEvent(ev(RequestEventKind.COMPLETED, 0, 0, 100));
+        // A replayed completion would make one request count as two finished ones and end the run early.
+        a.onEvent(ev(RequestEventKind.COMPLETED, 0, 0, 120));
+        assertFalse(a.complete(), "request 1 has not finished: the duplicate must not stand in for it");
+        a.onEvent(ev(RequestEventKind.ARRIVED, 0, 0, 7));
+        a.onEvent(ev(RequestEventKind.FIRST_TOKEN, 0, 0, 60));
+        // Admissions repeat legitimately (after a preemption): not duplicates.
+        a.onEvent(ev(RequestEventKind.ADMITTED, 0, 0, 70));
+        assertEquals(3, a.duplicateEvents());
+        a.onEvent(ev(RequestEventKind.ARRIVED, 1, 0, 0));
+        a.onEvent(ev(RequestEventKind.COMPLETED, 1, 0, 200));
+        assertTrue(a.complete());
+        final var first = a.outcomes().stream().filter(o -> o.requestId() == 0).findFirst().orElseThrow();
+        assertEquals(0, first.arrivalUs());
+        assertEquals(50, first.firstTokenUs());
+        assertEquals(100, first.completionUs());
+    }
+
+    @Test
     void streamingTtftPercentilesAreWithinATenthOfAPercentOfTheExactOnes() {
         final MetricsAggregator a = new MetricsAggregator();
         assertEquals(new MetricsAggregator.TtftProgress(0, 0, 0), a.ttftSoFar());

@@ -33,10 +33,22 @@ public final class SchedulerApp implements Service {
     private final java.util.concurrent.atomic.AtomicLong restoredEntries = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong rebuildNanos = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.ConcurrentHashMap<Integer, long[]> status = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Where the standalone service announces each (re)assignment of replicas; null in-process. */
+    private final java.io.PrintStream announce;
 
     /** A scheduler with these settings; reads (and validates) the rest of its configuration now, before any Kafka work. */
     public SchedulerApp(final SchedulerSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * A scheduler that also prints a line to {@code announce} each time it reaches RUNNING: the replicas it
+     * owns and what it restored, so an operator (or a fail-over test) sees a survivor take a dead instance's
+     * replicas.
+     */
+    public SchedulerApp(final SchedulerSettings settings, final java.io.PrintStream announce) {
         this.settings = settings;
+        this.announce = announce;
         // Every key is read here, not in start(), so a bad value fails at once and ServiceMain can name the keys
         // this service ignores.
         this.serdes = AvroSerdes.fromConfig(settings.config());
@@ -85,6 +97,17 @@ public final class SchedulerApp implements Service {
                 restored.addAndGet(total);
             }
         });
+        if (announce != null) {
+            final KafkaStreams s = streams;
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    final java.util.TreeSet<Integer> replicas = new java.util.TreeSet<>();
+                    s.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> replicas.add(task.taskId().partition())));
+                    announce.printf(java.util.Locale.ROOT, "scheduler-stream: RUNNING with replicas %s; since start %,d changelog records "
+                            + "restored, %,d replica-log entries re-applied%n", replicas, restored.get(), restoredEntries.get());
+                }
+            });
+        }
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -160,7 +183,7 @@ public final class SchedulerApp implements Service {
 
     /** The standalone service its {@code main} runs: reads and validates every key, starts nothing. */
     public static SchedulerApp fromConfig(final ServiceConfig config) {
-        return new SchedulerApp(SchedulerSettings.fromConfig(config));
+        return new SchedulerApp(SchedulerSettings.fromConfig(config), System.err);
     }
 
     public static void main(final String[] args) {
