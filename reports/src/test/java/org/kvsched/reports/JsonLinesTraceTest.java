@@ -1,20 +1,17 @@
 package org.kvsched.reports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.testing.SharedData;
+import org.kvsched.core.testing.TraceFiles;
 import org.kvsched.core.workload.TraceFormatException;
 import org.kvsched.core.workload.Workload;
 import org.kvsched.core.workload.WorkloadOptions;
@@ -26,35 +23,24 @@ import org.kvsched.core.workload.Workloads;
  */
 class JsonLinesTraceTest {
 
-    private static final WorkloadOptions RAW = WorkloadOptions.defaults().withMaxContextTokens(0);
+    private static final WorkloadOptions RAW = TraceFiles.RAW;
 
     @TempDir
     Path dir;
 
-    private Path write(final String name, final String content) throws IOException {
-        final Path file = dir.resolve(name);
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
-    }
-
     private TraceFormatException malformed(final String name, final String content) throws IOException {
-        final Path file = write(name, content);
-        return assertThrows(TraceFormatException.class, () -> Workloads.readTrace(file, RAW));
-    }
-
-    private static List<Long> arrivals(final Workload w) {
-        return w.requests().stream().map(WorkloadRequest::arrivalUs).collect(Collectors.toList());
+        return TraceFiles.malformed(dir, name, content);
     }
 
     @Test
     void readsMooncakeJsonlToleratingKeyOrderAndExtraKeys() throws IOException {
-        final Path file = write("trace.jsonl",
+        final Path file = TraceFiles.write(dir, "trace.jsonl",
                 "{\"timestamp\": 0, \"input_length\": 40160, \"output_length\": 6, \"hash_ids\": [0, 1, 2]}\n"
                         + "{\"hash_ids\":[5,6],\"output_length\":4,\"input_length\":36640,\"timestamp\":1500}\n"
                         + "  {\"note\": \"timestamp\", \"timestamp\" : 2000.5 , \"input_length\": 1, \"output_length\": 1}  \n"
                         + "\n");
         final Workload w = Workloads.readTrace(file, RAW);
-        assertEquals(List.of(0L, 1_500_000L, 2_000_500L), arrivals(w));
+        assertEquals(List.of(0L, 1_500_000L, 2_000_500L), TraceFiles.arrivals(w));
         assertEquals(new WorkloadRequest(1, 1_500_000L, 36640, 4), w.requests().get(1));
     }
 
