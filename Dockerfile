@@ -6,6 +6,7 @@ WORKDIR /src
 COPY pom.xml ./
 COPY scheduler-core scheduler-core
 COPY schemas schemas
+COPY reports reports
 COPY arrivals-producer arrivals-producer
 COPY scheduler-stream scheduler-stream
 COPY gpu-worker-sim gpu-worker-sim

@@ -7,7 +7,7 @@ import org.kvsched.cli.experiment.Experiment;
 import org.kvsched.cli.experiment.ExperimentContext;
 import org.kvsched.cli.experiment.ExperimentResult;
 import org.kvsched.cli.experiment.Experiments;
-import org.kvsched.core.report.JsonWriter;
+import org.kvsched.reports.ReportJson;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,7 +59,7 @@ final class ExperimentCommand implements Callable<Integer> {
             root.putIfAbsent("columns", result.columns());
             root.putIfAbsent("rows", result.rows());
             root.put("wall_s", wall);
-            RunOutputs.writeJson(json, JsonWriter.write(root));
+            RunOutputs.writeJson(json, ReportJson.write(root));
         }
         return 0;
     }

@@ -14,7 +14,7 @@ import org.kvsched.core.policy.wait.LinearTime;
 import org.kvsched.core.policy.wait.RequestType;
 import org.kvsched.core.policy.wait.TypeMix;
 import org.kvsched.core.policy.wait.WaitThresholds;
-import org.kvsched.core.report.JsonWriter;
+import org.kvsched.reports.ReportJson;
 import org.kvsched.core.workload.Workload;
 
 import picocli.CommandLine.Command;
@@ -118,7 +118,7 @@ final class FluidCommand implements Callable<Integer> {
             root.put("stable", f.stable());
             root.put("margin_factor", finite(f.stabilityMarginFactor()));
             root.put("verdict", f.verdict());
-            RunOutputs.writeJson(json, JsonWriter.write(root));
+            RunOutputs.writeJson(json, ReportJson.write(root));
         }
         return 0;
     }

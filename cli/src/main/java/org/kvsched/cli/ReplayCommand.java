@@ -328,7 +328,7 @@ final class ReplayCommand implements Callable<Integer> {
                 sw.put("restored_log_entries", outcome.swap().restoredEntries());
                 extra.put("policy_swap", sw);
             }
-            RunOutputs.writeJson(json, org.kvsched.core.report.JsonWriter.write(RunOutputs.runObject(result, extra)));
+            RunOutputs.writeJson(json, org.kvsched.reports.ReportJson.write(RunOutputs.runObject(result, extra)));
         }
         if (report != null) {
             RunOutputs.writeReport(report, "kvsched replay: " + config.toSpec() + " on " + w.name(), List.of(result));

@@ -14,7 +14,7 @@ import org.kvsched.cli.rerun.RunRecord;
 import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.metrics.Stats;
 import org.kvsched.core.policy.PolicyConfig;
-import org.kvsched.core.report.JsonWriter;
+import org.kvsched.reports.ReportJson;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,7 +102,7 @@ final class RerunCommand implements Callable<Integer> {
             out.put("comparison", table);
         }
         if (json != null) {
-            RunOutputs.writeJson(json, JsonWriter.write(out));
+            RunOutputs.writeJson(json, ReportJson.write(out));
         }
         return identical ? 0 : 1;
     }

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.kvsched.core.metrics.RunResult;
-import org.kvsched.core.report.HtmlReport;
-import org.kvsched.core.report.JsonWriter;
-import org.kvsched.core.report.SummaryJson;
+import org.kvsched.reports.HtmlReport;
+import org.kvsched.reports.ReportJson;
+import org.kvsched.reports.SummaryJson;
 
 /** Writes what the user asked for with --json and --report; one place for both commands. */
 final class RunOutputs {
@@ -53,7 +53,7 @@ final class RunOutputs {
             list.add(runObject(r, Map.of()));
         }
         root.put("runs", list);
-        return JsonWriter.write(root);
+        return ReportJson.write(root);
     }
 
     /** Writes the HTML report folder and tells the user where it is. */

@@ -66,7 +66,7 @@ final class SimulateCommand implements Callable<Integer> {
             extra.put("workload", w.name());
             extra.put("predictor", setup.predictor().spec());
             extra.put("stalled_rejected", outcome.stats().stalledRejected());
-            RunOutputs.writeJson(json, org.kvsched.core.report.JsonWriter.write(RunOutputs.runObject(result, extra)));
+            RunOutputs.writeJson(json, org.kvsched.reports.ReportJson.write(RunOutputs.runObject(result, extra)));
         }
         if (report != null) {
             RunOutputs.writeReport(report, "kvsched simulate: " + config.toSpec() + " on " + w.name(), List.of(result));

@@ -11,7 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kvsched.core.policy.PolicyKind;
-import org.kvsched.core.report.JsonReader;
 
 class CompareCommandTest {
 
@@ -21,7 +20,7 @@ class CompareCommandTest {
         final CliRunner.Result r = CliRunner.run("compare", "--policies", "fcfs-vllm,sarathi:chunk-size=256,max-num-seqs=64",
                 "--rate-scales", "1,2", "--requests", "200", "--json", json.toString(), "--report", dir.resolve("rep").toString());
         assertEquals(0, r.exitCode(), r.err());
-        final Map<String, Object> m = JsonReader.parseObject(Files.readString(json));
+        final Map<String, Object> m = TestJson.parseObject(Files.readString(json));
         @SuppressWarnings("unchecked")
         final List<Map<String, Object>> runs = (List<Map<String, Object>>) m.get("runs");
         assertEquals(4, runs.size());

@@ -10,7 +10,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kvsched.core.report.JsonReader;
 
 class FluidCommandTest {
 
@@ -22,7 +21,7 @@ class FluidCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("verdict: stable on this GPU"), r.out());
         assertTrue(r.out().contains("512x20"), r.out());
-        final Map<String, Object> m = JsonReader.parseObject(Files.readString(json));
+        final Map<String, Object> m = TestJson.parseObject(Files.readString(json));
         // uniform arrivals at 20 req/s, d0 = 4.6 ms, d1 = 0.0034 ms: d1 S = 3.4e-6 * 20 * 10,430 = 0.70924.
         assertEquals(0.70924, ((Number) m.get("d1_s")).doubleValue(), 1e-6);
         assertEquals(0.0046 / 0.29076, ((Number) m.get("delta_t_star_s")).doubleValue(), 1e-9);

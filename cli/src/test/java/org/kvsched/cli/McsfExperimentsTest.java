@@ -9,7 +9,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kvsched.core.report.JsonReader;
 import org.kvsched.core.testing.SharedData;
 
 /** The MC-SF experiments in quick mode through the command line: computed figures and the relations between them. */
@@ -26,7 +25,7 @@ class McsfExperimentsTest {
         final Path json = dir.resolve("syn.json");
         final CliRunner.Result r = CliRunner.run("experiment", "mcsf-synthetic", "--quick", "--json", json.toString());
         assertEquals(0, r.exitCode(), r.err());
-        final Map<String, Object> m = JsonReader.parseObject(Files.readString(json));
+        final Map<String, Object> m = TestJson.parseObject(Files.readString(json));
         for (final String model : new String[] {"t0", "poisson"}) {
             final double mean = num(m, "mean_ratio_" + model);
             final double worst = num(m, "worst_ratio_" + model);
@@ -60,7 +59,7 @@ class McsfExperimentsTest {
         final CliRunner.Result r = CliRunner.run("experiment", "mcsf-trace", "--quick", "--shared", shared.toString(),
                 "--json", json.toString());
         assertEquals(0, r.exitCode(), r.err());
-        final Map<String, Object> top = JsonReader.parseObject(Files.readString(json));
+        final Map<String, Object> top = TestJson.parseObject(Files.readString(json));
         for (final String model : new String[] {"a100", "authors"}) {
             @SuppressWarnings("unchecked")
             final Map<String, Object> m = (Map<String, Object>) top.get(model);

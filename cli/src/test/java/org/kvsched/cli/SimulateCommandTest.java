@@ -10,7 +10,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kvsched.core.report.JsonReader;
 import org.kvsched.core.testing.SharedData;
 
 class SimulateCommandTest {
@@ -25,7 +24,7 @@ class SimulateCommandTest {
         final CliRunner.Result r = CliRunner.run("simulate", "--requests", "300", "--json", json.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("fcfs-vllm"), r.out());
-        final Map<String, Object> m = JsonReader.parseObject(Files.readString(json));
+        final Map<String, Object> m = TestJson.parseObject(Files.readString(json));
         for (final String key : REQUIRED_KEYS) {
             assertTrue(m.containsKey(key), "missing key " + key + " in " + m.keySet());
         }

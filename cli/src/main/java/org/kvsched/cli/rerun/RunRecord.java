@@ -17,7 +17,7 @@ import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.policy.PolicyConfig;
 import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.report.OutcomesCsv;
+import org.kvsched.reports.OutcomesCsv;
 import org.kvsched.core.workload.Workload;
 import org.kvsched.schemas.service.ServiceConfig;
 import org.kvsched.stream.config.LiveTime;

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.kvsched.core.report.JsonReader;
-import org.kvsched.core.report.JsonWriter;
+import org.kvsched.cli.TestJson;
+import org.kvsched.reports.ReportJson;
 
 /** Runs the quick versions of wait-stability and gsa-offline and checks their JSON keys and values. */
 class WaitAndGsaExperimentsTest {
@@ -25,7 +25,7 @@ class WaitAndGsaExperimentsTest {
         assertTrue((System.nanoTime() - start) / 1e9 < 60, name + " --quick must finish in under a minute");
         assertTrue(!r.rows().isEmpty() && !r.notes().isEmpty());
         // Through the JSON writer and back, as --json does.
-        return JsonReader.parseObject(JsonWriter.write(r.json()));
+        return TestJson.parseObject(ReportJson.write(r.json()));
     }
 
     @Test

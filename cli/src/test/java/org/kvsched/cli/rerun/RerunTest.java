@@ -175,7 +175,7 @@ class RerunTest {
         final List<RequestOutcome> outcomes = new ArrayList<>(record("fcfs-vllm").outcomes());
         outcomes.add(new RequestOutcome(1_000, 1, 123_456_789_012L, -1, -1, -1, 10, 0, 0, "left, \"waiting\"", ""));
         final Path csv = dir.resolve("requests.csv");
-        org.kvsched.core.report.OutcomesCsv.write(csv, outcomes);
+        org.kvsched.reports.OutcomesCsv.write(csv, outcomes);
         assertEquals(outcomes, RunRecord.readOutcomes(csv));
         Files.writeString(csv, "x\n");
         assertThrows(IllegalArgumentException.class, () -> RunRecord.readOutcomes(csv));

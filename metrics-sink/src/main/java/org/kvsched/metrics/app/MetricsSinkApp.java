@@ -26,9 +26,9 @@ import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.metrics.RunResult;
 import org.kvsched.core.metrics.Summary;
-import org.kvsched.core.report.HtmlReport;
-import org.kvsched.core.report.JsonWriter;
-import org.kvsched.core.report.SummaryJson;
+import org.kvsched.reports.HtmlReport;
+import org.kvsched.reports.ReportJson;
+import org.kvsched.reports.SummaryJson;
 import org.kvsched.metrics.aggregate.MetricsAggregator;
 import org.kvsched.schemas.avro.ErrorRecord;
 import org.kvsched.schemas.avro.ReplicaEnd;
@@ -196,7 +196,7 @@ public final class MetricsSinkApp implements Service {
             m.put("errors", (long) r.errors().size());
             m.put("duplicate_events", r.duplicateEvents());
             m.put("kafka_round_trips", r.run().summary().plans());
-            Files.writeString(out.resolve("run.json"), JsonWriter.write(m) + System.lineSeparator());
+            Files.writeString(out.resolve("run.json"), ReportJson.write(m) + System.lineSeparator());
             progressOut.println("metrics-sink: wrote " + out.resolve("index.html") + " and run.json");
         } catch (final IOException e) {
             throw new UncheckedIOException("metrics-sink: cannot write to " + dir + ": " + e.getMessage(), e);

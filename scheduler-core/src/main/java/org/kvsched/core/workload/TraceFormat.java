@@ -27,6 +27,7 @@ public enum TraceFormat {
     /**
      * Mooncake FAST'25 JSONL: one object per line with {@code timestamp} (milliseconds),
      * {@code input_length} and {@code output_length}; other keys such as {@code hash_ids} are ignored.
+     * Decoded by the {@link JsonLineFields} on the class path.
      */
     MOONCAKE_JSONL("{\"timestamp\": <ms>, \"input_length\": <tokens>, \"output_length\": <tokens>, ...} per line");
 

@@ -9,6 +9,7 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * Parses the supported trace formats into a {@link RowBuffer}, rows in file order. Times come out
@@ -16,8 +17,9 @@ import java.util.List;
  * already relative), Azure's wall-clock timestamps relative to the earliest one, and
  * {@link TraceFormat#LENGTHS_ONLY} rows at 0 for the caller to fill.
  *
- * <p>Everything is parsed by hand (no regex, no JSON library): the Azure conv trace has 19k rows
- * and must load in a few milliseconds.
+ * <p>CSV is parsed by hand (no regex): the Azure conv trace has 19k rows and must load in a few
+ * milliseconds. JSON lines are decoded by the {@link JsonLineFields} on the class path (core has no JSON
+ * code); the values are checked here, like the CSV ones.
  */
 final class TraceReader {
 
@@ -132,58 +134,43 @@ final class TraceReader {
 
     // ---------------------------------------------------------------- Mooncake JSONL
 
+    private static final List<String> MOONCAKE_KEYS = List.of("timestamp", "input_length", "output_length");
+
+    /** The {@link JsonLineFields} on the class path, looked up once (null when there is none). */
+    private static final class JsonDecoder {
+        static final JsonLineFields INSTANCE = ServiceLoader.load(JsonLineFields.class).findFirst().orElse(null);
+    }
+
     private void readMooncake(final BufferedReader in, final String first, final RowBuffer rows) throws IOException {
+        final JsonLineFields json = JsonDecoder.INSTANCE;
+        if (json == null) {
+            throw new IllegalStateException("trace file " + file + " is JSON lines, but no " + JsonLineFields.class.getName()
+                    + " is on the class path to decode it (module reports provides one)");
+        }
         int lineNumber = 1;
         String line = TraceFormat.stripBom(first);
         while (line != null) {
             if (!line.isBlank()) {
                 final String trimmed = line.trim();
-                if (trimmed.charAt(0) != '{' || trimmed.charAt(trimmed.length() - 1) != '}') {
-                    throw new TraceFormatException(fileName, lineNumber, "not a JSON object: '" + abbreviate(trimmed) + "'");
+                final String[] values;
+                try {
+                    values = json.values(trimmed, MOONCAKE_KEYS);
+                } catch (final IllegalArgumentException e) {
+                    throw new TraceFormatException(fileName, lineNumber, e.getMessage() + ": '" + abbreviate(trimmed) + "'");
                 }
-                final double ms = parseNonNegative(jsonValue(trimmed, "timestamp", lineNumber), "timestamp", "milliseconds", lineNumber);
+                for (int k = 0; k < values.length; k++) {
+                    if (values[k] == null) {
+                        throw new TraceFormatException(fileName, lineNumber, "missing key \"" + MOONCAKE_KEYS.get(k) + "\"");
+                    }
+                }
+                final double ms = parseNonNegative(values[0], "timestamp", "milliseconds", lineNumber);
                 rows.add(Math.round(ms * 1000.0),
-                        parseLength(jsonValue(trimmed, "input_length", lineNumber), "input_length", lineNumber),
-                        parseLength(jsonValue(trimmed, "output_length", lineNumber), "output_length", lineNumber));
+                        parseLength(values[1], "input_length", lineNumber),
+                        parseLength(values[2], "output_length", lineNumber));
             }
             line = in.readLine();
             lineNumber++;
         }
-    }
-
-    /**
-     * The raw text of the value of {@code key} in a one-line JSON object: from after the colon up
-     * to the next comma or closing brace, trimmed. Tolerant by design: it does not validate the
-     * rest of the object, and only a quoted key followed by a colon counts, so a string value equal
-     * to the key name is not mistaken for the key.
-     */
-    private String jsonValue(final String object, final String key, final int lineNumber) {
-        final String quoted = "\"" + key + "\"";
-        int from = 0;
-        while (true) {
-            final int at = object.indexOf(quoted, from);
-            if (at < 0) {
-                throw new TraceFormatException(fileName, lineNumber, "missing key \"" + key + "\"");
-            }
-            int i = skipSpaces(object, at + quoted.length());
-            if (i < object.length() && object.charAt(i) == ':') {
-                i = skipSpaces(object, i + 1);
-                int end = i;
-                while (end < object.length() && object.charAt(end) != ',' && object.charAt(end) != '}') {
-                    end++;
-                }
-                return object.substring(i, end).trim();
-            }
-            from = at + 1;
-        }
-    }
-
-    private static int skipSpaces(final String s, final int from) {
-        int i = from;
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-            i++;
-        }
-        return i;
     }
 
     // ---------------------------------------------------------------- field parsers

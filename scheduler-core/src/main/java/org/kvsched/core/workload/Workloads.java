@@ -44,6 +44,8 @@ public final class Workloads {
      * @throws IllegalArgumentException   for an empty file or an unknown header (the message lists the
      *                                    accepted ones)
      * @throws IOException                when the file cannot be read
+     * @throws IllegalStateException      for a JSON-lines file when no {@link JsonLineFields} is on the
+     *                                    class path (module {@code reports} provides one)
      */
     public static Workload readTrace(final Path file, final WorkloadOptions options, final ArrivalProcess arrivalsForLengthOnly,
             final long seed) throws IOException {

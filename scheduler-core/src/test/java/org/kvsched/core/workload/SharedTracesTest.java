@@ -110,19 +110,6 @@ class SharedTracesTest {
     }
 
     @Test
-    void mooncakeSynthetic() throws IOException {
-        final Workload w = raw("synthetic_trace.jsonl");
-        assertEquals(3_993, w.size());
-        assertStartsAtZeroAndSorted(w);
-        assertEquals(1_022_025_000L, w.durationUs());
-        assertEquals(15_325.5, meanPrompt(w), 0.05);
-        assertEquals(149.1, meanOutput(w), 0.05);
-        // With the default 4K cap every request fits; the prompts are mostly far longer than that.
-        final Workload capped = Workloads.readTrace(SharedData.require("data/traces/synthetic_trace.jsonl"), WorkloadOptions.defaults());
-        assertTrue(capped.requests().stream().allMatch(r -> r.totalTokens() <= 4096));
-    }
-
-    @Test
     void defaultContextCapCutsTheConvPromptsNearFourK() throws IOException {
         // 7.6% of conv prompts sit in a spike at 4,000-4,199 tokens (production truncation upstream),
         // so the 4K cap shortens 1,612 requests (8.3%), not the ~1% its p99 would suggest.

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -14,22 +12,17 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kvsched.core.model.WorkloadRequest;
+import org.kvsched.core.testing.TraceFiles;
 
 class TraceReaderTest {
 
-    private static final WorkloadOptions RAW = WorkloadOptions.defaults().withMaxContextTokens(0);
+    private static final WorkloadOptions RAW = TraceFiles.RAW;
 
     @TempDir
     Path dir;
 
     private Path write(final String name, final String content) throws IOException {
-        final Path file = dir.resolve(name);
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
-    }
-
-    private static List<Long> arrivals(final Workload w) {
-        return w.requests().stream().map(WorkloadRequest::arrivalUs).collect(Collectors.toList());
+        return TraceFiles.write(dir, name, content);
     }
 
     @Test
@@ -42,7 +35,7 @@ class TraceReaderTest {
                 + "2023-11-17 00:00:00,7,3");               // no fraction, next day, no final newline
         final Workload w = Workloads.readTrace(file, RAW);
         assertEquals("azure.csv [no context cap]", w.name());
-        assertEquals(List.of(0L, 52_000L, 52_000L, 52_001L, (5 * 3600 + 42 * 60 + 56) * 1_000_000L + 20_040L), arrivals(w));
+        assertEquals(List.of(0L, 52_000L, 52_000L, 52_001L, (5 * 3600 + 42 * 60 + 56) * 1_000_000L + 20_040L), TraceFiles.arrivals(w));
         assertEquals(new WorkloadRequest(0, 0, 4808, 10), w.requests().get(0));
         assertEquals(4808 + 3180 + 5 + 6 + 7, w.totalPromptTokens());
         assertEquals(10 + 8 + 1 + 2 + 3, w.totalOutputTokens());
@@ -55,7 +48,7 @@ class TraceReaderTest {
                 + "2024-05-10 02:00:00.5+02:00,1,10,1\n"
                 + "2024-05-10 00:00:01Z,0,20,2\n");
         final Workload w = Workloads.readTrace(file, RAW);
-        assertEquals(List.of(0L, 500_000L), arrivals(w));
+        assertEquals(List.of(0L, 500_000L), TraceFiles.arrivals(w));
         assertEquals(10, w.requests().get(0).promptTokens());
     }
 
@@ -66,7 +59,7 @@ class TraceReaderTest {
                 + "4.314579,396,109,y\n"
                 + "7.4636435,1131,397,z\n\n\n");
         final Workload w = Workloads.readTrace(file, RAW);
-        assertEquals(List.of(0L, 4_314_579L, 7_463_644L), arrivals(w));
+        assertEquals(List.of(0L, 4_314_579L, 7_463_644L), TraceFiles.arrivals(w));
         assertEquals(new WorkloadRequest(2, 7_463_644L, 1131, 397), w.requests().get(2));
     }
 
@@ -79,7 +72,7 @@ class TraceReaderTest {
                 + "2.0,22,1\n"
                 + "1.5,15,1\n");
         final Workload w = Workloads.readTrace(file, RAW);
-        assertEquals(List.of(0L, 500_000L, 1_000_000L, 1_000_000L, 2_000_000L), arrivals(w));
+        assertEquals(List.of(0L, 500_000L, 1_000_000L, 1_000_000L, 2_000_000L), TraceFiles.arrivals(w));
         assertEquals(List.of(10, 15, 21, 22, 30), w.requests().stream().map(WorkloadRequest::promptTokens).collect(Collectors.toList()));
         for (int i = 0; i < w.size(); i++) {
             assertEquals(i, w.requests().get(i).id());
@@ -93,7 +86,7 @@ class TraceReaderTest {
                 + "290,905,1195,0.32\n"
                 + "83,10,93,8.3\n");
         final Workload w = Workloads.readTrace(file, RAW, ArrivalProcess.uniform(2.0), 7L);
-        assertEquals(List.of(0L, 500_000L, 1_000_000L), arrivals(w));
+        assertEquals(List.of(0L, 500_000L, 1_000_000L), TraceFiles.arrivals(w));
         assertEquals(List.of(74, 290, 83), w.requests().stream().map(WorkloadRequest::promptTokens).collect(Collectors.toList()));
         assertTrue(w.name().contains("Uniform"), w.name());
     }
@@ -113,15 +106,11 @@ class TraceReaderTest {
     }
 
     @Test
-    void readsMooncakeJsonlToleratingKeyOrderAndExtraKeys() throws IOException {
-        final Path file = write("trace.jsonl",
-                "{\"timestamp\": 0, \"input_length\": 40160, \"output_length\": 6, \"hash_ids\": [0, 1, 2]}\n"
-                        + "{\"hash_ids\":[5,6],\"output_length\":4,\"input_length\":36640,\"timestamp\":1500}\n"
-                        + "  {\"note\": \"timestamp\", \"timestamp\" : 2000.5 , \"input_length\": 1, \"output_length\": 1}  \n"
-                        + "\n");
-        final Workload w = Workloads.readTrace(file, RAW);
-        assertEquals(List.of(0L, 1_500_000L, 2_000_500L), arrivals(w));
-        assertEquals(new WorkloadRequest(1, 1_500_000L, 36640, 4), w.requests().get(1));
+    void jsonLinesNeedADecoderOnTheClassPath() throws IOException {
+        // Core has no JSON code; module reports provides the decoder, and its JsonLinesTraceTest reads such files.
+        final Path file = write("trace.jsonl", "{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 6}\n");
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> Workloads.readTrace(file, RAW));
+        assertTrue(e.getMessage().contains("trace.jsonl") && e.getMessage().contains("JsonLineFields"), e.getMessage());
     }
 
     @Test
@@ -129,9 +118,9 @@ class TraceReaderTest {
         final Path file = write("late.csv", "arrived_at,num_prefill_tokens,num_decode_tokens\n"
                 + "10.0,1,1\n20.0,2,2\n30.0,3,3\n");
         final Workload all = Workloads.readTrace(file, RAW);
-        assertEquals(List.of(0L, 10_000_000L, 20_000_000L), arrivals(all));
+        assertEquals(List.of(0L, 10_000_000L, 20_000_000L), TraceFiles.arrivals(all));
         final Workload windowed = Workloads.readTrace(file, RAW.withWindow(15_000_000L, 30_000_000L));
-        assertEquals(List.of(0L), arrivals(windowed));
+        assertEquals(List.of(0L), TraceFiles.arrivals(windowed));
         assertEquals(2, windowed.requests().get(0).promptTokens());
     }
 
@@ -162,8 +151,7 @@ class TraceReaderTest {
     // ---------------------------------------------------------------- malformed rows
 
     private TraceFormatException malformed(final String name, final String content) throws IOException {
-        final Path file = write(name, content);
-        return assertThrows(TraceFormatException.class, () -> Workloads.readTrace(file, RAW));
+        return TraceFiles.malformed(dir, name, content);
     }
 
     private static final String VIDUR_HEADER = "arrived_at,num_prefill_tokens,num_decode_tokens\n";
@@ -221,17 +209,5 @@ class TraceReaderTest {
             final TraceFormatException e = malformed("a.csv", azure + ts + ",5,1\n");
             assertTrue(e.getMessage().startsWith("a.csv:3: TIMESTAMP is not of the form"), e.getMessage());
         }
-    }
-
-    @Test
-    void malformedMooncakeLines() throws IOException {
-        final String ok = "{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 6}\n";
-        assertEquals("m.jsonl:2: missing key \"output_length\"",
-                malformed("m.jsonl", ok + "{\"timestamp\": 1, \"input_length\": 5}\n").getMessage());
-        assertEquals("m.jsonl:3: input_length is not an integer: '\"many\"'",
-                malformed("m.jsonl", ok + ok + "{\"timestamp\": 1, \"input_length\": \"many\", \"output_length\": 1}\n").getMessage());
-        assertEquals("m.jsonl:2: not a JSON object: '[1, 2, 3]'", malformed("m.jsonl", ok + "[1, 2, 3]\n").getMessage());
-        assertEquals("m.jsonl:2: timestamp must be >= 0 milliseconds, got -3",
-                malformed("m.jsonl", ok + "{\"timestamp\": -3, \"input_length\": 5, \"output_length\": 6}\n").getMessage());
     }
 }

@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A minimal client of the Confluent Schema Registry REST API (also served by Apicurio's ccompat API,
@@ -24,7 +26,7 @@ import org.apache.kafka.common.errors.SerializationException;
 public final class RegistryClient {
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
     private final HttpClient http;
@@ -40,6 +42,7 @@ public final class RegistryClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
+    /** The registry base URL, without a trailing slash. */
     public String baseUrl() {
         return baseUrl;
     }
@@ -48,16 +51,16 @@ public final class RegistryClient {
     public int register(final String subject, final Schema schema) {
         final String text = schema.toString();
         return idBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + text, k -> {
-            final String body = "{\"schema\":" + jsonString(text) + "}";
-            final String response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/subjects/"
+            final String body = schemaBody(text);
+            final JsonNode response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/subjects/"
                             + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions"))
                     .header("Content-Type", CONTENT_TYPE)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-            final Matcher m = ID.matcher(response);
-            if (!m.find()) {
+            final JsonNode idNode = response.get("id");
+            if (idNode == null || !idNode.isIntegralNumber() || !idNode.canConvertToInt()) {
                 throw new SerializationException("schema registry " + baseUrl + ": no id in response to registering " + subject + ": " + response);
             }
-            final int id = Integer.parseInt(m.group(1));
+            final int id = idNode.intValue();
             schemaById.putIfAbsent(id, schema);
             return id;
         });
@@ -66,19 +69,28 @@ public final class RegistryClient {
     /** The schema with the given global id. */
     public Schema schema(final int id) {
         return schemaById.computeIfAbsent(id, k -> {
-            final String response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/schemas/ids/" + id))
+            final JsonNode response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/schemas/ids/" + id))
                     .header("Accept", CONTENT_TYPE).GET().build());
-            return new Schema.Parser().parse(Json.stringField(response, "schema"));
+            final JsonNode schema = response.get("schema");
+            if (schema == null || !schema.isTextual()) {
+                throw new SerializationException("schema registry " + baseUrl + ": no schema text in response for id " + id + ": " + response);
+            }
+            return new Schema.Parser().parse(schema.textValue());
         });
     }
 
-    private String send(final HttpRequest request) {
+    /** The registry's JSON answer to {@code request}; any failure, a non-2xx status or a body that is not JSON included, is a SerializationException. */
+    private JsonNode send(final HttpRequest request) {
         try {
             final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new SerializationException("schema registry " + request.uri() + ": HTTP " + response.statusCode() + ": " + response.body());
             }
-            return response.body();
+            try {
+                return JSON.readTree(response.body());
+            } catch (final JsonProcessingException e) {
+                throw new SerializationException("schema registry " + request.uri() + ": response is not JSON: " + response.body(), e);
+            }
         } catch (final IOException e) {
             throw new SerializationException("schema registry " + request.uri() + ": " + e.getMessage(), e);
         } catch (final InterruptedException e) {
@@ -87,24 +99,8 @@ public final class RegistryClient {
         }
     }
 
-    static String jsonString(final String s) {
-        final StringBuilder sb = new StringBuilder(s.length() + 16).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            final char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        return sb.append('"').toString();
+    /** The request body that registers {@code schemaText}: {@code {"schema": "<the schema as a JSON string>"}}. */
+    private static String schemaBody(final String schemaText) {
+        return JSON.createObjectNode().put("schema", schemaText).toString();
     }
 }

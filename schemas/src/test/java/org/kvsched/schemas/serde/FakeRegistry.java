@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -17,6 +18,8 @@ import com.sun.net.httpserver.HttpServer;
  * subject, fetch by id), on an ephemeral loopback port. Schemas are stored as the exact text posted.
  */
 final class FakeRegistry implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final List<String> schemas = new ArrayList<>();
@@ -39,7 +42,7 @@ final class FakeRegistry implements AutoCloseable {
 
     private synchronized void register(final HttpExchange ex) throws IOException {
         final String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        final String schema = Json.stringField(body, "schema");
+        final String schema = JSON.readTree(body).get("schema").textValue();
         final Integer id = ids.computeIfAbsent(schema, s -> {
             schemas.add(s);
             return schemas.size();
@@ -54,7 +57,7 @@ final class FakeRegistry implements AutoCloseable {
             reply(ex, 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
             return;
         }
-        reply(ex, 200, "{\"schema\":" + RegistryClient.jsonString(schemas.get(id - 1)) + "}");
+        reply(ex, 200, JSON.createObjectNode().put("schema", schemas.get(id - 1)).toString());
     }
 
     private static void reply(final HttpExchange ex, final int status, final String body) throws IOException {

@@ -1,4 +1,4 @@
-package org.kvsched.core.report;
+package org.kvsched.reports;
 
 /** HTML text helpers shared by the chart and the page. */
 final class Html {

@@ -1,4 +1,4 @@
-package org.kvsched.core.report;
+package org.kvsched.reports;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +101,7 @@ public final class HtmlReport {
         final Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("title", title);
         doc.put("runs", list);
-        return JsonWriter.write(doc);
+        return ReportJson.write(doc);
     }
 
     /** The text of {@code index.html}. */

@@ -1,4 +1,4 @@
-package org.kvsched.core.report;
+package org.kvsched.reports;
 
 import java.io.IOException;
 import java.io.Writer;

@@ -1,4 +1,4 @@
-package org.kvsched.core.report;
+package org.kvsched.reports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +18,9 @@ import org.kvsched.core.metrics.KvSample;
 import org.kvsched.core.metrics.RunResult;
 import org.kvsched.core.metrics.Stats;
 import org.kvsched.core.metrics.Summary;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The report directory: files, charts per section, labels, summary.json contents, helpers. */
 class HtmlReportTest {
@@ -59,19 +61,20 @@ class HtmlReportTest {
             SvgChartTest.parse(m.group());
         }
 
-        final Map<String, Object> json = JsonReader.parseObject(Files.readString(dir.resolve("summary.json")));
-        assertEquals("Sweep <1>", json.get("title"));
-        final List<?> jruns = (List<?>) json.get("runs");
+        final JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("summary.json")));
+        assertEquals("Sweep <1>", json.get("title").asText());
+        final JsonNode jruns = json.get("runs");
         assertEquals(runs.size(), jruns.size());
         final List<String> csv = HtmlReport.csvFileNames(runs);
         for (int i = 0; i < runs.size(); i++) {
-            final Map<?, ?> r = (Map<?, ?>) jruns.get(i);
-            assertEquals(runs.get(i).label(), r.get("label"));
-            assertEquals(runs.get(i).rateScale(), r.get("rate_scale"));
-            assertEquals((double) runs.get(i).summary().completed(), r.get("completed"));
-            assertEquals(runs.get(i).wallSeconds(), r.get("wall_s"));
-            assertTrue(r.containsKey("ttft_ms") && r.containsKey("kv_util_mean"));
-            assertEquals(csv.get(i), r.get("requests_csv"));
+            final JsonNode r = jruns.get(i);
+            assertEquals(runs.get(i).label(), r.get("label").asText());
+            assertEquals(runs.get(i).rateScale(), r.get("rate_scale").asDouble());
+            assertEquals(runs.get(i).summary().completed(), r.get("completed").asLong());
+            assertTrue(r.get("completed").isIntegralNumber(), "counts are written without a fraction");
+            assertEquals(runs.get(i).wallSeconds(), r.get("wall_s").asDouble());
+            assertTrue(r.has("ttft_ms") && r.has("kv_util_mean"));
+            assertEquals(csv.get(i), r.get("requests_csv").asText());
             final Path file = dir.resolve(csv.get(i));
             assertTrue(Files.exists(file), file.toString());
             assertEquals(runs.get(i).outcomes().size() + 1, Files.readAllLines(file).size());
@@ -109,7 +112,8 @@ class HtmlReportTest {
         final Path empty = dir.resolve("none");
         HtmlReport.write(empty, "no runs", List.of());
         assertEquals(0, count(Files.readString(empty.resolve("index.html")), "<svg"));
-        assertEquals(List.of(), JsonReader.parseObject(Files.readString(empty.resolve("summary.json"))).get("runs"));
+        final JsonNode none = new ObjectMapper().readTree(Files.readString(empty.resolve("summary.json")));
+        assertTrue(none.get("runs").isArray() && none.get("runs").isEmpty());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.kvsched.core.report;
+package org.kvsched.reports;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +15,7 @@ import org.kvsched.core.metrics.Summary;
  * with {@code count, mean, p50, p90, p99, max}, milliseconds), {@code kv_util_mean} (fraction 0..1),
  * {@code kv_peak_tokens, kv_capacity_tokens, makespan_s} (seconds), {@code iterations, plans, replicas},
  * then {@code wall_s} (wall-clock seconds of the run; 0 when unknown). Non-finite numbers are written as
- * {@code null} (see {@link JsonWriter}).
+ * {@code null} (see {@link ReportJson}).
  */
 public final class SummaryJson {
 
@@ -47,7 +47,7 @@ public final class SummaryJson {
             }
             out.put(e.getKey(), e.getValue());
         }
-        return JsonWriter.write(out);
+        return ReportJson.write(out);
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.kvsched.core.report;
+package org.kvsched.reports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
