@@ -7,6 +7,7 @@ COPY pom.xml ./
 COPY scheduler-core scheduler-core
 COPY schemas schemas
 COPY reports reports
+COPY pipeline pipeline
 COPY arrivals-producer arrivals-producer
 COPY scheduler-stream scheduler-stream
 COPY gpu-worker-sim gpu-worker-sim

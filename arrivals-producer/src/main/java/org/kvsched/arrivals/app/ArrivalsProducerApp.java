@@ -18,9 +18,9 @@ import org.kvsched.core.workload.WorkloadOptions;
 import org.kvsched.core.workload.Workloads;
 import org.kvsched.schemas.avro.ArrivalEvent;
 import org.kvsched.schemas.serde.AvroSerdes;
-import org.kvsched.schemas.service.Service;
-import org.kvsched.schemas.service.ServiceConfig;
-import org.kvsched.schemas.service.ServiceMain;
+import org.kvsched.pipeline.service.Service;
+import org.kvsched.pipeline.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceMain;
 import org.kvsched.schemas.topic.TopicCatalog;
 
 /**
@@ -105,7 +105,7 @@ public final class ArrivalsProducerApp implements Service {
         }
         // Every key is read here, not in start(), so ServiceMain can name the keys this service ignores.
         this.topic = TopicCatalog.withPrefix(config.get("topic.prefix", "")).arrivals().name();
-        this.serdes = AvroSerdes.fromConfig(config);
+        this.serdes = config.avroSerdes();
     }
 
     /** The workload a configuration names (see the class note for the keys). */

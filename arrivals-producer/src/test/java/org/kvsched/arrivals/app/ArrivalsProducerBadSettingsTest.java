@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceConfig;
 
 /**
  * arrivals-producer started with a bad setting fails at construction with one line naming the key; ServiceMain

@@ -30,7 +30,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.Uuid;
 import org.kvsched.cli.replay.ReplayRun;
-import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceConfig;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.stream.app.SchedulerApp;
 import org.kvsched.stream.config.SchedulerSettings;

@@ -19,7 +19,7 @@ import org.kvsched.core.policy.PolicyConfig;
 import org.kvsched.core.policy.PolicyContext;
 import org.kvsched.reports.OutcomesCsv;
 import org.kvsched.core.workload.Workload;
-import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceConfig;
 import org.kvsched.stream.config.LiveTime;
 import org.kvsched.stream.config.SchedulerSettings;
 import org.kvsched.stream.processor.ReplicaLogFile;

@@ -38,7 +38,7 @@ import org.kvsched.metrics.app.MetricsSinkApp;
 import org.kvsched.schemas.avro.ArrivalEvent;
 import org.kvsched.schemas.avro.RequestArrival;
 import org.kvsched.schemas.serde.AvroSerdes;
-import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceConfig;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.stream.app.SchedulerApp;
 import org.kvsched.stream.config.SchedulerSettings;

@@ -35,9 +35,9 @@ import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.schemas.avro.ErrorRecord;
 import org.kvsched.schemas.serde.AvroSerdes;
-import org.kvsched.schemas.service.Service;
-import org.kvsched.schemas.service.ServiceConfig;
-import org.kvsched.schemas.service.ServiceMain;
+import org.kvsched.pipeline.service.Service;
+import org.kvsched.pipeline.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceMain;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.worker.mapping.WorkerMapping;
 import org.kvsched.worker.run.PlanRunner;
@@ -82,7 +82,7 @@ public final class WorkerApp implements Service {
         this.topics = TopicCatalog.withPrefix(config.get("topic.prefix", ""));
         final ModelProfile model = model(config);
         this.runner = runner(config, model);
-        this.serdes = AvroSerdes.fromConfig(config);
+        this.serdes = config.avroSerdes();
         this.name = "gpu-worker-sim" + (config.get("worker.id", "").isEmpty() ? "" : "-" + config.get("worker.id", ""));
         // Every key is read here, not in start(), so ServiceMain can name the keys this service ignores.
         this.groupId = config.get("group.id", "kvsched-workers");

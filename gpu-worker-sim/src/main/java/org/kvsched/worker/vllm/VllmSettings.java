@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.kvsched.core.exec.ModelProfile;
-import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceConfig;
 
 /**
  * How the vLLM worker adapter reaches its servers and turns their streams into reports (docs/vllm-adapter.md).

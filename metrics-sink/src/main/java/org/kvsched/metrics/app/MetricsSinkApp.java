@@ -35,9 +35,9 @@ import org.kvsched.schemas.avro.ReplicaEnd;
 import org.kvsched.schemas.avro.RequestEvent;
 import org.kvsched.schemas.avro.StepSummary;
 import org.kvsched.schemas.serde.AvroSerdes;
-import org.kvsched.schemas.service.Service;
-import org.kvsched.schemas.service.ServiceConfig;
-import org.kvsched.schemas.service.ServiceMain;
+import org.kvsched.pipeline.service.Service;
+import org.kvsched.pipeline.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceMain;
 import org.kvsched.schemas.topic.TopicCatalog;
 
 /**
@@ -93,7 +93,7 @@ public final class MetricsSinkApp implements Service {
         this.model = ModelCatalog.configured(config.get("model", ModelCatalog.DEFAULT_NAME), config.getInt("kv.capacity", 0),
                 "config: key 'model'", "config: key 'kv.capacity'");
         this.progressOut = progressOut;
-        this.serdes = AvroSerdes.fromConfig(config);
+        this.serdes = config.avroSerdes();
         // Every key is read here, not in start() or the loop, so ServiceMain can name the keys this service ignores.
         this.groupId = config.get("group.id", "kvsched-metrics-sink");
         this.expected = config.getLong("expected.requests", 0);

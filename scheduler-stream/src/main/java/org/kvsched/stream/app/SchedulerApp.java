@@ -10,9 +10,9 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.kvsched.schemas.serde.AvroSerdes;
-import org.kvsched.schemas.service.Service;
-import org.kvsched.schemas.service.ServiceConfig;
-import org.kvsched.schemas.service.ServiceMain;
+import org.kvsched.pipeline.service.Service;
+import org.kvsched.pipeline.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceMain;
 import org.kvsched.stream.config.SchedulerSettings;
 import org.kvsched.stream.processor.ReplicaStatus;
 import org.kvsched.stream.topology.SchedulerTopology;
@@ -51,7 +51,7 @@ public final class SchedulerApp implements Service {
         this.announce = announce;
         // Every key is read here, not in start(), so a bad value fails at once and ServiceMain can name the keys
         // this service ignores.
-        this.serdes = AvroSerdes.fromConfig(settings.config());
+        this.serdes = settings.config().avroSerdes();
         this.streamsProperties = settings.streamsProperties();
     }
 

@@ -1,7 +1,7 @@
 package org.kvsched.stream.config;
 
 import org.kvsched.core.engine.ReplicaLoop;
-import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceConfig;
 
 /**
  * Wall-clock scheduling (key {@code time=live}): the scheduler's clock is the wall clock, scaled for replays

@@ -15,7 +15,7 @@ import org.kvsched.core.policy.PolicyConfig;
 import org.kvsched.core.policy.PolicyKind;
 import org.kvsched.core.policy.PolicyContext;
 import org.kvsched.core.workload.Workload;
-import org.kvsched.schemas.service.ServiceConfig;
+import org.kvsched.pipeline.service.ServiceConfig;
 import org.kvsched.schemas.topic.TopicCatalog;
 
 /**

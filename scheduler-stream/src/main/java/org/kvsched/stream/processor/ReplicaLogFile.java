@@ -30,7 +30,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.kvsched.core.engine.LogEntry;
 import org.kvsched.schemas.avro.RecordedLogEntry;
 import org.kvsched.schemas.serde.AvroTrust;
-import org.kvsched.schemas.topic.Names;
+import org.kvsched.stream.topology.Names;
 
 /**
  * A recorded run: the scheduler's replica logs exported to one Avro object container file, so a run can be

@@ -39,7 +39,7 @@ import org.kvsched.schemas.avro.ReplicaEnd;
 import org.kvsched.schemas.avro.RequestArrival;
 import org.kvsched.schemas.avro.StepReport;
 import org.kvsched.schemas.serde.AvroSerdes;
-import org.kvsched.schemas.topic.Names;
+import org.kvsched.stream.topology.Names;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.stream.config.LiveTime;
 import org.kvsched.stream.mapping.StreamMapping;

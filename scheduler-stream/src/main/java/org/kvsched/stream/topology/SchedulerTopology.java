@@ -14,7 +14,6 @@ import org.kvsched.schemas.avro.ReplicaEnd;
 import org.kvsched.schemas.avro.RequestEvent;
 import org.kvsched.schemas.avro.StepSummary;
 import org.kvsched.schemas.serde.AvroSerdes;
-import org.kvsched.schemas.topic.Names;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.core.engine.ReplicaSpec;
 import org.kvsched.stream.config.LiveTime;

@@ -52,8 +52,7 @@ import org.kvsched.schemas.avro.ReplicaEnd;
 import org.kvsched.schemas.avro.RequestArrival;
 import org.kvsched.schemas.avro.StepReport;
 import org.kvsched.schemas.serde.AvroSerdes;
-import org.kvsched.schemas.service.ServiceConfig;
-import org.kvsched.schemas.topic.Names;
+import org.kvsched.pipeline.service.ServiceConfig;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.stream.config.SchedulerSettings;
 

@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
-import org.kvsched.schemas.service.ServiceConfig;
 
 /**
  * Makes Kafka serdes for the pipeline's Avro values. Two implementations, one contract
@@ -41,11 +40,6 @@ public interface AvroSerdes {
             return new SingleObjectSerdes(SchemaHistory.released());
         }
         return new RegistrySerdes(new RegistryClient(url.trim()));
-    }
-
-    /** As {@link #fromConfig(Map)}, reading {@value #SCHEMA_REGISTRY_URL} through the service's configuration (so it counts as read). */
-    static AvroSerdes fromConfig(final ServiceConfig config) {
-        return fromConfig(Map.of(SCHEMA_REGISTRY_URL, config.get(SCHEMA_REGISTRY_URL, "")));
     }
 
     /** Single-object encoding with every released schema known. */

@@ -1,4 +1,4 @@
-package org.kvsched.schemas.service;
+package org.kvsched.pipeline.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.kvsched.schemas.service;
+package org.kvsched.pipeline.service;
 
 /**
  * The lifecycle every pipeline service shares, so a service's own {@code main} and the CLI's

@@ -1,4 +1,4 @@
-package org.kvsched.schemas.service;
+package org.kvsched.pipeline.service;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -16,6 +16,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+
+import org.kvsched.schemas.serde.AvroSerdes;
 
 /**
  * The flat key-value configuration every service reads: a properties file (optional), then
@@ -153,6 +155,14 @@ public final class ServiceConfig {
         } catch (final NumberFormatException e) {
             throw new IllegalArgumentException("config: key '" + key + "' must be a number, got '" + v + "'", e);
         }
+    }
+
+    /**
+     * The service's Avro serdes: {@link AvroSerdes#fromConfig(Map)} on {@value AvroSerdes#SCHEMA_REGISTRY_URL}, read through
+     * this configuration (so it counts as read).
+     */
+    public AvroSerdes avroSerdes() {
+        return AvroSerdes.fromConfig(Map.of(AvroSerdes.SCHEMA_REGISTRY_URL, get(AvroSerdes.SCHEMA_REGISTRY_URL, "")));
     }
 
     /** Every value, sorted by key (for logs; does not mark any key as read). */

@@ -1,4 +1,4 @@
-package org.kvsched.schemas.topic;
+package org.kvsched.stream.topology;
 
 /**
  * Names of the Kafka Streams nodes and state stores of the scheduler topology, in one place so the

@@ -1,4 +1,4 @@
-package org.kvsched.schemas.service;
+package org.kvsched.pipeline.service;
 
 import java.time.Duration;
 import java.util.Properties;
