@@ -8,7 +8,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serializer;
-import org.kvsched.arrivals.mapping.ArrivalMapping;
+import org.kvsched.pipeline.mapping.ArrivalMapping;
 import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.schemas.avro.ArrivalEvent;
@@ -82,7 +82,7 @@ public final class ArrivalPublisher {
                 }
             }
             last = producer.send(new ProducerRecord<>(topic, replica, replica,
-                    serializer.serialize(topic, ArrivalMapping.request(replica, sent[replica], r, predictor.predict(r)))));
+                    serializer.serialize(topic, ArrivalMapping.encode(replica, sent[replica], r, predictor.predict(r)))));
             sent[replica]++;
         }
         for (int replica = 0; replica < replicas; replica++) {

@@ -39,7 +39,8 @@ import org.kvsched.pipeline.service.Service;
 import org.kvsched.pipeline.service.ServiceConfig;
 import org.kvsched.pipeline.service.ServiceMain;
 import org.kvsched.schemas.topic.TopicCatalog;
-import org.kvsched.worker.mapping.WorkerMapping;
+import org.kvsched.pipeline.mapping.PlanMapping;
+import org.kvsched.pipeline.mapping.ReportMapping;
 import org.kvsched.worker.run.PlanRunner;
 import org.kvsched.worker.run.SimulatedRunner;
 import org.kvsched.worker.vllm.VllmRunner;
@@ -180,8 +181,8 @@ public final class WorkerApp implements Service {
                     final Map<Long, ByteBuffer> payloads;
                     try {
                         final org.kvsched.schemas.avro.BatchPlan wire = planDecoder.deserialize(rec.topic(), rec.value());
-                        plan = WorkerMapping.plan(wire);
-                        payloads = WorkerMapping.payloads(wire);
+                        plan = PlanMapping.decode(wire);
+                        payloads = PlanMapping.payloads(wire);
                     } catch (final SerializationException | IllegalArgumentException | NullPointerException e) {
                         final ErrorRecord err = new ErrorRecord(name, rec.topic(), rec.partition(), rec.offset(), null,
                                 rec.value() == null ? null : ByteBuffer.wrap(rec.value()), "undecodable or invalid plan: " + e.getMessage());
@@ -197,7 +198,7 @@ public final class WorkerApp implements Service {
                     // Co-partitioned topics: replica r's plans and reports are partition r.
                     final int partition = report.replicaId();
                     producer.send(new ProducerRecord<>(topic, partition, report.replicaId(),
-                            reportEncoder.serialize(topic, WorkerMapping.report(report))));
+                            reportEncoder.serialize(topic, ReportMapping.encode(report))));
                     unreported.remove(new TopicPartition(topics.plans().name(), partition));
                     plansExecuted.incrementAndGet();
                 }

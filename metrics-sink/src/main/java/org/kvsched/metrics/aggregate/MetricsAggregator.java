@@ -9,7 +9,8 @@ import org.HdrHistogram.Histogram;
 import org.kvsched.core.metrics.MetricsCollector;
 import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.metrics.Summary;
-import org.kvsched.metrics.mapping.SinkMapping;
+import org.kvsched.pipeline.mapping.EventMapping;
+import org.kvsched.pipeline.mapping.SummaryMapping;
 import org.kvsched.schemas.avro.ErrorRecord;
 import org.kvsched.schemas.avro.ReplicaEnd;
 import org.kvsched.schemas.avro.RequestEvent;
@@ -61,7 +62,7 @@ public final class MetricsAggregator {
      * finish a request twice. Under exactly-once there are none; a count above 0 is a bug the summary shows.
      */
     public void onEvent(final RequestEvent e) {
-        final org.kvsched.core.model.RequestEvent event = SinkMapping.event(e);
+        final org.kvsched.core.model.RequestEvent event = EventMapping.decode(e);
         switch (event.kind()) {
             case ARRIVED, FIRST_TOKEN, COMPLETED, REJECTED -> {
                 if (!seenOnce.computeIfAbsent(event.kind(), k -> new java.util.HashSet<>()).add(event.requestId())) {
@@ -94,7 +95,7 @@ public final class MetricsAggregator {
     }
 
     public void onStep(final StepSummary s) {
-        collector.onStep(SinkMapping.summary(s));
+        collector.onStep(SummaryMapping.decode(s));
         plans++;
     }
 

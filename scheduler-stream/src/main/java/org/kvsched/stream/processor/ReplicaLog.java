@@ -26,7 +26,9 @@ import org.kvsched.schemas.avro.RequestArrival;
 import org.kvsched.schemas.avro.SequenceRecord;
 import org.kvsched.schemas.avro.TickInput;
 import org.kvsched.schemas.serde.AvroSerdes;
-import org.kvsched.stream.mapping.StreamMapping;
+import org.kvsched.pipeline.mapping.ArrivalMapping;
+import org.kvsched.pipeline.mapping.PlanMapping;
+import org.kvsched.pipeline.mapping.ReportMapping;
 
 /**
  * Encoding of the replica log kept in the state store: the core's {@link LogEntry}s of each replica, in
@@ -78,11 +80,11 @@ final class ReplicaLog {
 
     private static Object body(final LogEntry entry, final LongFunction<ByteBuffer> payloadOf) {
         if (entry instanceof LogEntry.Arrival a) {
-            return StreamMapping.arrival(a.request(), payloadOf.apply(a.request().id()));
+            return ArrivalMapping.encode(a.request(), payloadOf.apply(a.request().id()));
         } else if (entry instanceof LogEntry.EndOfInput e) {
             return new EndOfTrace(-1L, e.replicas());
         } else if (entry instanceof LogEntry.Report r) {
-            return new ReportInput(StreamMapping.report(r.report()), r.atUs());
+            return new ReportInput(ReportMapping.encode(r.report()), r.atUs());
         } else if (entry instanceof LogEntry.Refused) {
             return new RefusedInput("");
         } else if (entry instanceof LogEntry.Tick t) {
@@ -109,18 +111,18 @@ final class ReplicaLog {
                 st.nextAdmission(), st.arrivalsEnded() ? 1L : 0L, st.finishedRequests(), (long) st.inFlightBlocksAtStart(),
                 st.accountedUntilUs());
         final List<RequestArrival> buffered = new ArrayList<>(loop.buffered().size());
-        loop.buffered().forEach(r -> buffered.add(StreamMapping.arrival(r, payloadOf.apply(r.id()))));
+        loop.buffered().forEach(r -> buffered.add(ArrivalMapping.encode(r, payloadOf.apply(r.id()))));
         final List<Long> loopValues = List.of(loop.watermarkUs(), loop.endOfInput() ? 1L : 0L, (long) loop.replicas(), loop.decideAtUs(),
                 loop.lastArrivalUs(), loop.lastEventUs(), loop.errors(), loop.endSent() ? 1L : 0L);
         return new ReplicaSnapshot(st.replicaId(), s.policy(), longs(s.policyState()), counters, st.gapBlockMicros(),
-                st.inFlight() == null ? null : StreamMapping.plan(st.inFlight(), id -> null),
+                st.inFlight() == null ? null : PlanMapping.encode(st.inFlight(), id -> null),
                 sequences(st.running(), payloadOf), sequences(st.waiting(), payloadOf), buffered, loopValues);
     }
 
     private static List<SequenceRecord> sequences(final List<SchedulerState.SequenceState> list, final LongFunction<ByteBuffer> payloadOf) {
         final List<SequenceRecord> out = new ArrayList<>(list.size());
         for (final SchedulerState.SequenceState q : list) {
-            out.add(new SequenceRecord(StreamMapping.arrival(q.request(), payloadOf.apply(q.request().id())), q.computed(), q.generated(),
+            out.add(new SequenceRecord(ArrivalMapping.encode(q.request(), payloadOf.apply(q.request().id())), q.computed(), q.generated(),
                     q.blocksHeld(), q.preemptions(), q.queueKey(), q.admissionOrder(), q.admittedAtIteration(), q.firstTokenSeen()));
         }
         return out;
@@ -132,7 +134,7 @@ final class ReplicaLog {
         } else if (body instanceof EndOfTrace e) {
             return new LogEntry.EndOfInput(e.getReplicas());
         } else if (body instanceof ReportInput r) {
-            return new LogEntry.Report(StreamMapping.report(r.getReport(), null), r.getAtUs());
+            return new LogEntry.Report(ReportMapping.decode(r.getReport(), null), r.getAtUs());
         } else if (body instanceof RefusedInput) {
             return new LogEntry.Refused();
         } else if (body instanceof TickInput t) {
@@ -152,7 +154,7 @@ final class ReplicaLog {
             final List<Request> buffered = new ArrayList<>(s.getBuffered().size());
             s.getBuffered().forEach(a -> buffered.add(keep(a, payloads)));
             final SchedulerState st = new SchedulerState(s.getReplicaId(), c.get(0), c.get(1), c.get(2), c.get(3), c.get(4), c.get(5),
-                    c.get(6) == 1, c.get(7), s.getInFlight() == null ? null : StreamMapping.plan(s.getInFlight()), c.get(8).intValue(),
+                    c.get(6) == 1, c.get(7), s.getInFlight() == null ? null : PlanMapping.decode(s.getInFlight()), c.get(8).intValue(),
                     s.getGapBlockMicros(), c.get(9), sequences(s.getRunning(), payloads), sequences(s.getWaiting(), payloads));
             final ReplicaLoop.LoopState loop = new ReplicaLoop.LoopState(buffered, l.get(0), l.get(1) == 1, l.get(2).intValue(), l.get(3),
                     l.get(4), l.get(5), l.get(6), l.get(7) == 1);
@@ -174,7 +176,7 @@ final class ReplicaLog {
         if (a.getWorkerPayload() != null) {
             payloads.put(a.getRequestId(), a.getWorkerPayload());
         }
-        return StreamMapping.request(a);
+        return ArrivalMapping.decode(a);
     }
 
     private static List<Long> longs(final long[] values) {

@@ -42,7 +42,11 @@ import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.stream.topology.Names;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.stream.config.LiveTime;
-import org.kvsched.stream.mapping.StreamMapping;
+import org.kvsched.pipeline.mapping.ArrivalMapping;
+import org.kvsched.pipeline.mapping.PlanMapping;
+import org.kvsched.pipeline.mapping.ReportMapping;
+import org.kvsched.pipeline.mapping.EventMapping;
+import org.kvsched.pipeline.mapping.SummaryMapping;
 
 /**
  * The scheduler of every replica whose partition this stream task owns. Consumes {@code arrivals} and
@@ -238,7 +242,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
             final RequestArrival arrival = (RequestArrival) event.getBody();
             Request request;
             try {
-                request = StreamMapping.request(arrival);
+                request = ArrivalMapping.decode(arrival);
                 if (live != null) {
                     // Live: the request arrived when the log appended it.
                     request = new Request(request.id(), Math.max(0, live.schedulerUs(record.timestamp())), request.promptTokens(),
@@ -284,7 +288,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
             return;
         }
         try {
-            final org.kvsched.core.engine.StepReport core = StreamMapping.report(report, scheduler.planInFlight());
+            final org.kvsched.core.engine.StepReport core = ReportMapping.decode(report, scheduler.planInFlight());
             // A report for a plan already answered is a duplicate (at-least-once delivery): ignored, by rule.
             replica.recorded.report(core, live == null ? core.endUs() : live.schedulerUs(context.currentSystemTimeMs()));
         } catch (final IllegalArgumentException e) {
@@ -383,7 +387,7 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
 
         @Override
         public void plan(final BatchPlan plan) {
-            context.forward(new Record<>(plan.replicaId(), StreamMapping.plan(plan, payloads::get), currentTimestamp), Names.PLANS_SINK);
+            context.forward(new Record<>(plan.replicaId(), PlanMapping.encode(plan, payloads::get), currentTimestamp), Names.PLANS_SINK);
         }
 
         @Override
@@ -397,12 +401,12 @@ public final class SchedulerProcessor implements Processor<byte[], byte[], Objec
             if (event.kind().isTerminal()) {
                 payloads.remove(event.requestId());
             }
-            context.forward(new Record<>(event.requestId(), StreamMapping.event(event), currentTimestamp), Names.REQUEST_EVENTS_SINK);
+            context.forward(new Record<>(event.requestId(), EventMapping.encode(event), currentTimestamp), Names.REQUEST_EVENTS_SINK);
         }
 
         @Override
         public void onStep(final StepSummary summary) {
-            context.forward(new Record<>(summary.replicaId(), StreamMapping.summary(summary), currentTimestamp), Names.STEP_SUMMARIES_SINK);
+            context.forward(new Record<>(summary.replicaId(), SummaryMapping.encode(summary), currentTimestamp), Names.STEP_SUMMARIES_SINK);
         }
     }
 }

@@ -42,7 +42,10 @@ import org.kvsched.schemas.payload.SimulatedOutput;
 import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.schemas.serde.SchemaHistory;
 import org.kvsched.stream.config.SchedulerSettings;
-import org.kvsched.stream.mapping.StreamMapping;
+import org.kvsched.pipeline.mapping.PlanMapping;
+import org.kvsched.pipeline.mapping.EventMapping;
+import org.kvsched.pipeline.mapping.SummaryMapping;
+import org.kvsched.pipeline.mapping.ReportMapping;
 import org.kvsched.stream.processor.SchedulerProcessor;
 import org.kvsched.stream.topology.SchedulerTopologyTest.Harness;
 
@@ -124,7 +127,7 @@ class BadInputTest {
         // Plans compare without the worker payloads (the v1 request has none); the first difference is named.
         assertEquals(clean.plans().size(), dirty.plans().size(), "plans");
         for (int i = 0; i < clean.plans().size(); i++) {
-            assertEquals(StreamMapping.plan(clean.plans().get(i)), StreamMapping.plan(dirty.plans().get(i)), "plan " + i);
+            assertEquals(PlanMapping.decode(clean.plans().get(i)), PlanMapping.decode(dirty.plans().get(i)), "plan " + i);
         }
         assertEquals(clean.steps(), dirty.steps());
         assertTrue(bad.answered > 30, "the run answered only " + bad.answered + " plans: the bad reports were not all sent");
@@ -238,7 +241,7 @@ class BadInputTest {
                 final int t = SimulatedOutput.decode(e.getWorkerPayload());
                 truth.put(e.getRequestId(), t < 0 ? e.getMaxTokens() : t);
             });
-            final StepReport report = StreamMapping.report(h.executor.execute(StreamMapping.plan(plan), truth::get));
+            final StepReport report = ReportMapping.encode(h.executor.execute(PlanMapping.decode(plan), truth::get));
             final byte[] bytes = SERDES.serde(StepReport.class).serializer().serialize("r", report);
             final int n = bad == null ? -1 : bad.answered++;
             if (n == 20 || n == 21) {
@@ -275,16 +278,13 @@ class BadInputTest {
             final org.kvsched.schemas.avro.RequestEvent e = SERDES.serde(org.kvsched.schemas.avro.RequestEvent.class).deserializer()
                     .deserialize("e", h.events.readValue());
             events.computeIfAbsent(e.getRequestId(), id -> new ArrayList<>()).add(e);
-            m.onRequestEvent(new RequestEvent(RequestEventKind.valueOf(e.getKind().name()), e.getRequestId(), e.getReplicaId(),
-                    e.getTimeUs(), e.getPromptTokens(), e.getMaxTokens(), e.getGeneratedTokens(), e.getReason()));
+            m.onRequestEvent(EventMapping.decode(e));
         }
         while (!h.steps.isEmpty()) {
             final org.kvsched.schemas.avro.StepSummary s = SERDES.serde(org.kvsched.schemas.avro.StepSummary.class).deserializer()
                     .deserialize("s", h.steps.readValue());
             steps.add(s);
-            m.onStep(new StepSummary(s.getReplicaId(), s.getPlanId(), s.getStartUs(), s.getEndUs(), s.getIterations(),
-                    s.getBlockMicros(), s.getPeakBlocks(), s.getBlocksAfter(), s.getCapacityBlocks(), s.getBlockSize(),
-                    s.getPrefillTokens(), s.getDecodeTokens(), s.getBatchSize()));
+            m.onStep(SummaryMapping.decode(s));
         }
     }
 

@@ -30,14 +30,18 @@ import org.kvsched.core.engine.PlanExecutor;
 import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.workload.EosModel;
 import org.kvsched.schemas.payload.SimulatedOutput;
-import org.kvsched.stream.mapping.StreamMapping;
+import org.kvsched.pipeline.mapping.PlanMapping;
+import org.kvsched.pipeline.mapping.EventMapping;
+import org.kvsched.pipeline.mapping.SummaryMapping;
+import org.kvsched.pipeline.mapping.ArrivalMapping;
+import org.kvsched.pipeline.mapping.ReportMapping;
 import org.kvsched.stream.processor.ReplicaStatus;
 import org.kvsched.core.engine.StepSummary;
 import org.kvsched.core.metrics.MetricsCollector;
 import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
-import org.kvsched.core.model.RequestEventKind;
+
 import org.kvsched.core.policy.PolicyKind;
 import org.kvsched.core.sim.Simulation;
 import org.kvsched.core.sim.SimulationSetup;
@@ -46,7 +50,7 @@ import org.kvsched.core.workload.WorkloadOptions;
 import org.kvsched.core.workload.Workloads;
 import org.kvsched.schemas.avro.ArrivalEvent;
 import org.kvsched.schemas.avro.BatchPlan;
-import org.kvsched.schemas.avro.EndOfTrace;
+
 import org.kvsched.schemas.avro.ErrorRecord;
 import org.kvsched.schemas.avro.ReplicaEnd;
 import org.kvsched.schemas.avro.RequestArrival;
@@ -117,13 +121,11 @@ class SchedulerTopologyTest {
 
         /** A request as the producer sends it: an oracle prediction, the true length only in the worker payload. */
         void arrive(final long seq, final WorkloadRequest r) {
-            arrivals.pipeInput(0, arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, seq,
-                    new RequestArrival(r.id(), r.arrivalUs(), r.promptTokens(), r.maxTokens(), r.outputTokens(),
-                            SimulatedOutput.encode(r.outputTokens())))));
+            arrivals.pipeInput(0, arrivalSerde.serializer().serialize("a", ArrivalMapping.encode(0, seq, r, r.outputTokens())));
         }
 
         void end(final long count) {
-            arrivals.pipeInput(0, arrivalSerde.serializer().serialize("a", new ArrivalEvent(0, count, new EndOfTrace(count, 1))));
+            arrivals.pipeInput(0, arrivalSerde.serializer().serialize("a", ArrivalMapping.endOfTrace(0, count, 1)));
         }
 
         /** Answers plans until none is outstanding; returns how many were answered. */
@@ -137,8 +139,8 @@ class SchedulerTopologyTest {
                     final int t = SimulatedOutput.decode(e.getWorkerPayload());
                     truth.put(e.getRequestId(), t < 0 ? e.getMaxTokens() : t);
                 });
-                final org.kvsched.core.engine.StepReport r = executor.execute(StreamMapping.plan(plan), truth::get);
-                reports.pipeInput(0, SERDES.serde(StepReport.class).serializer().serialize("r", StreamMapping.report(r)));
+                final org.kvsched.core.engine.StepReport r = executor.execute(PlanMapping.decode(plan), truth::get);
+                reports.pipeInput(0, SERDES.serde(StepReport.class).serializer().serialize("r", ReportMapping.encode(r)));
                 n++;
             }
             return n;
@@ -149,15 +151,12 @@ class SchedulerTopologyTest {
             while (!events.isEmpty()) {
                 final org.kvsched.schemas.avro.RequestEvent e = SERDES.serde(org.kvsched.schemas.avro.RequestEvent.class).deserializer()
                         .deserialize("e", events.readValue());
-                m.onRequestEvent(new RequestEvent(RequestEventKind.valueOf(e.getKind().name()), e.getRequestId(), e.getReplicaId(),
-                        e.getTimeUs(), e.getPromptTokens(), e.getMaxTokens(), e.getGeneratedTokens(), e.getReason()));
+                m.onRequestEvent(EventMapping.decode(e));
             }
             while (!steps.isEmpty()) {
                 final org.kvsched.schemas.avro.StepSummary s = SERDES.serde(org.kvsched.schemas.avro.StepSummary.class).deserializer()
                         .deserialize("s", steps.readValue());
-                m.onStep(new StepSummary(s.getReplicaId(), s.getPlanId(), s.getStartUs(), s.getEndUs(), s.getIterations(),
-                        s.getBlockMicros(), s.getPeakBlocks(), s.getBlocksAfter(), s.getCapacityBlocks(), s.getBlockSize(),
-                        s.getPrefillTokens(), s.getDecodeTokens(), s.getBatchSize()));
+                m.onStep(SummaryMapping.decode(s));
             }
         }
 
@@ -298,8 +297,8 @@ class SchedulerTopologyTest {
             assertEquals(5_050_000L, plan.getStopAtUs(), "a plan runs at most the 50 ms horizon ahead");
             assertTrue(h.plans.isEmpty());
             // The worker answers; the report is applied at the driver's wall clock.
-            final org.kvsched.core.engine.StepReport done = h.executor.execute(StreamMapping.plan(plan), id -> 3);
-            h.reports.pipeInput(0, SERDES.serde(StepReport.class).serializer().serialize("r", StreamMapping.report(done)));
+            final org.kvsched.core.engine.StepReport done = h.executor.execute(PlanMapping.decode(plan), id -> 3);
+            h.reports.pipeInput(0, SERDES.serde(StepReport.class).serializer().serialize("r", ReportMapping.encode(done)));
             h.driver.advanceWallClockTime(java.time.Duration.ofMillis(20));
             while (!h.plans.isEmpty()) {
                 h.work();
