@@ -1,18 +1,13 @@
 package org.kvsched.worker.app;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,11 +17,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.kvsched.core.engine.BatchPlan;
 import org.kvsched.core.engine.PlanExecutor;
@@ -39,6 +34,7 @@ import org.kvsched.pipeline.service.Service;
 import org.kvsched.pipeline.service.ServiceConfig;
 import org.kvsched.pipeline.service.ServiceMain;
 import org.kvsched.schemas.topic.TopicCatalog;
+import org.kvsched.pipeline.consume.ConsumerLoop;
 import org.kvsched.pipeline.mapping.PlanMapping;
 import org.kvsched.pipeline.mapping.ReportMapping;
 import org.kvsched.worker.run.PlanRunner;
@@ -68,14 +64,10 @@ public final class WorkerApp implements Service {
     private final TopicCatalog topics;
     private final PlanRunner runner;
     private final AvroSerdes serdes;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong plansExecuted = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger assigned = new java.util.concurrent.atomic.AtomicInteger();
     private final String name;
     private final String groupId;
-    private Thread thread;
-    private KafkaConsumer<Integer, byte[]> consumer;
+    private volatile ConsumerLoop<Integer, byte[]> loop;
 
     public WorkerApp(final ServiceConfig config) {
         config.require("bootstrap.servers");
@@ -112,19 +104,20 @@ public final class WorkerApp implements Service {
         return name;
     }
 
-    /** Plans executed so far. */
     /** Partitions of {@code plans} this worker owns now (0 until its consumer group has formed). */
     public int assignedPartitions() {
-        return assigned.get();
+        final ConsumerLoop<Integer, byte[]> l = loop;
+        return l == null ? 0 : l.assignedPartitions();
     }
 
+    /** Plans executed so far. */
     public long plansExecuted() {
         return plansExecuted.get();
     }
 
     @Override
     public synchronized void start() {
-        if (thread != null) {
+        if (loop != null) {
             throw new IllegalStateException("already started");
         }
         runner.open();
@@ -142,106 +135,100 @@ public final class WorkerApp implements Service {
         pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
         pp.putAll(config.kafkaOverrides());
-        consumer = new KafkaConsumer<>(cp, new IntegerDeserializer(), new ByteArrayDeserializer());
+        final KafkaConsumer<Integer, byte[]> consumer = new KafkaConsumer<>(cp, new IntegerDeserializer(), new ByteArrayDeserializer());
         final KafkaProducer<Integer, byte[]> producer = new KafkaProducer<>(pp, new IntegerSerializer(), new ByteArraySerializer());
-        running.set(true);
-        thread = new Thread(() -> loop(consumer, producer), name);
-        thread.setDaemon(true);
-        thread.start();
+        loop = new ConsumerLoop<>(name, consumer, List.of(topics.plans().name()), new Plans(consumer, producer));
+        loop.start();
     }
 
-    private void loop(final KafkaConsumer<Integer, byte[]> c, final KafkaProducer<Integer, byte[]> producer) {
-        final org.apache.kafka.common.serialization.Deserializer<org.kvsched.schemas.avro.BatchPlan> planDecoder =
+    /** Runs the polled plans and sends the reports that fall due; commits a plan's offset only once its report is out. */
+    private final class Plans implements ConsumerLoop.Handler<Integer, byte[]> {
+        private final KafkaConsumer<Integer, byte[]> consumer;
+        private final KafkaProducer<Integer, byte[]> producer;
+        private final Deserializer<org.kvsched.schemas.avro.BatchPlan> planDecoder =
                 serdes.serde(org.kvsched.schemas.avro.BatchPlan.class).deserializer();
-        final Serializer<org.kvsched.schemas.avro.StepReport> reportEncoder = serdes.serde(org.kvsched.schemas.avro.StepReport.class).serializer();
-        final Serializer<ErrorRecord> errorEncoder = serdes.serde(ErrorRecord.class).serializer();
+        private final Serializer<org.kvsched.schemas.avro.StepReport> reportEncoder =
+                serdes.serde(org.kvsched.schemas.avro.StepReport.class).serializer();
+        private final Serializer<ErrorRecord> errorEncoder = serdes.serde(ErrorRecord.class).serializer();
         // Offsets: a plan's offset is committed only once its report is sent (at-least-once; a re-delivered plan
         // gives a report the scheduler ignores as a duplicate). One plan per replica is outstanding at a time.
-        final Map<TopicPartition, Long> unreported = new HashMap<>();
-        final Map<TopicPartition, Long> next = new HashMap<>();
-        try (c; producer; runner) {
-            c.subscribe(List.of(topics.plans().name()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
-                    assigned.addAndGet(-partitions.size());
-                }
+        private final Map<TopicPartition, Long> unreported = new HashMap<>();
+        private final Map<TopicPartition, Long> next = new HashMap<>();
 
-                @Override
-                public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
-                    assigned.addAndGet(partitions.size());
+        Plans(final KafkaConsumer<Integer, byte[]> consumer, final KafkaProducer<Integer, byte[]> producer) {
+            this.consumer = consumer;
+            this.producer = producer;
+        }
+
+        @Override
+        public long pollMs() {
+            return Math.max(1, Math.min(200, runner.nextDueMs() - System.currentTimeMillis()));
+        }
+
+        @Override
+        public boolean onPoll(final ConsumerRecords<Integer, byte[]> records) {
+            for (final ConsumerRecord<Integer, byte[]> rec : records) {
+                final TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
+                next.put(tp, rec.offset() + 1);
+                final BatchPlan plan;
+                final Map<Long, ByteBuffer> payloads;
+                try {
+                    final org.kvsched.schemas.avro.BatchPlan wire = planDecoder.deserialize(rec.topic(), rec.value());
+                    plan = PlanMapping.decode(wire);
+                    payloads = PlanMapping.payloads(wire);
+                } catch (final SerializationException | IllegalArgumentException | NullPointerException e) {
+                    final ErrorRecord err = new ErrorRecord(name, rec.topic(), rec.partition(), rec.offset(), null,
+                            rec.value() == null ? null : ByteBuffer.wrap(rec.value()), "undecodable or invalid plan: " + e.getMessage());
+                    producer.send(new ProducerRecord<>(topics.errors().name(), null, errorEncoder.serialize(topics.errors().name(), err)));
+                    continue;
                 }
-            });
-            while (running.get()) {
-                final long wait = Math.max(1, Math.min(200, runner.nextDueMs() - System.currentTimeMillis()));
-                final ConsumerRecords<Integer, byte[]> records = c.poll(Duration.ofMillis(wait));
-                for (final ConsumerRecord<Integer, byte[]> rec : records) {
-                    final TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
-                    next.put(tp, rec.offset() + 1);
-                    final BatchPlan plan;
-                    final Map<Long, ByteBuffer> payloads;
-                    try {
-                        final org.kvsched.schemas.avro.BatchPlan wire = planDecoder.deserialize(rec.topic(), rec.value());
-                        plan = PlanMapping.decode(wire);
-                        payloads = PlanMapping.payloads(wire);
-                    } catch (final SerializationException | IllegalArgumentException | NullPointerException e) {
-                        final ErrorRecord err = new ErrorRecord(name, rec.topic(), rec.partition(), rec.offset(), null,
-                                rec.value() == null ? null : ByteBuffer.wrap(rec.value()), "undecodable or invalid plan: " + e.getMessage());
-                        producer.send(new ProducerRecord<>(topics.errors().name(), null, errorEncoder.serialize(topics.errors().name(), err)));
-                        continue;
-                    }
-                    runner.accept(plan, payloads, System.currentTimeMillis());
-                    unreported.putIfAbsent(tp, rec.offset());
-                }
-                final List<StepReport> reports = runner.due(System.currentTimeMillis());
-                for (final StepReport report : reports) {
-                    final String topic = topics.stepReports().name();
-                    // Co-partitioned topics: replica r's plans and reports are partition r.
-                    final int partition = report.replicaId();
-                    producer.send(new ProducerRecord<>(topic, partition, report.replicaId(),
-                            reportEncoder.serialize(topic, ReportMapping.encode(report))));
-                    unreported.remove(new TopicPartition(topics.plans().name(), partition));
-                    plansExecuted.incrementAndGet();
-                }
-                if (!reports.isEmpty()) {
-                    // A plan counts as reported once the broker has its report: committing past it earlier would lose
-                    // the report for good if this process died before the send completed (found by replay --chaos).
-                    producer.flush();
-                }
-                if (!records.isEmpty() || !reports.isEmpty()) {
-                    final Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-                    next.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(unreported.getOrDefault(tp, offset))));
-                    c.commitAsync(commit, null);
+                runner.accept(plan, payloads, System.currentTimeMillis());
+                unreported.putIfAbsent(tp, rec.offset());
+            }
+            final List<StepReport> reports = runner.due(System.currentTimeMillis());
+            for (final StepReport report : reports) {
+                final String topic = topics.stepReports().name();
+                // Co-partitioned topics: replica r's plans and reports are partition r.
+                final int partition = report.replicaId();
+                producer.send(new ProducerRecord<>(topic, partition, report.replicaId(),
+                        reportEncoder.serialize(topic, ReportMapping.encode(report))));
+                unreported.remove(new TopicPartition(topics.plans().name(), partition));
+                plansExecuted.incrementAndGet();
+            }
+            if (!reports.isEmpty()) {
+                // A plan counts as reported once the broker has its report: committing past it earlier would lose
+                // the report for good if this process died before the send completed (found by replay --chaos).
+                producer.flush();
+            }
+            if (!records.isEmpty() || !reports.isEmpty()) {
+                final Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+                next.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(unreported.getOrDefault(tp, offset))));
+                consumer.commitAsync(commit, null);
+            }
+            return true;
+        }
+
+        @Override
+        public void stopped() {
+            try (producer; runner) {
+                final String summary = runner.summary();
+                if (!summary.isEmpty()) {
+                    System.err.println(name + ": " + summary);
                 }
             }
-        } catch (final WakeupException e) {
-            // close() asked us to stop.
-        } catch (final RuntimeException e) {
-            failure.compareAndSet(null, e);
-        }
-        final String summary = runner.summary();
-        if (!summary.isEmpty()) {
-            System.err.println(name + ": " + summary);
         }
     }
 
     @Override
     public Throwable failure() {
-        return failure.get();
+        return loop == null ? null : loop.failure();
     }
 
     @Override
     public synchronized void close() {
-        if (thread == null) {
-            return;
+        if (loop != null) {
+            loop.close();
         }
-        running.set(false);
-        consumer.wakeup();
-        try {
-            thread.join(30_000);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        thread = null;
     }
 
     /** The configuration values this worker runs with (for logs). */

@@ -5,21 +5,17 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.kvsched.core.exec.ModelCatalog;
@@ -35,6 +31,7 @@ import org.kvsched.schemas.avro.ReplicaEnd;
 import org.kvsched.schemas.avro.RequestEvent;
 import org.kvsched.schemas.avro.StepSummary;
 import org.kvsched.schemas.serde.AvroSerdes;
+import org.kvsched.pipeline.consume.ConsumerLoop;
 import org.kvsched.pipeline.service.Service;
 import org.kvsched.pipeline.service.ServiceConfig;
 import org.kvsched.pipeline.service.ServiceMain;
@@ -79,12 +76,8 @@ public final class MetricsSinkApp implements Service {
     private final long intervalNanos;
     private final String label;
     private final String outputDir;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicReference<Result> result = new AtomicReference<>();
-    private final CountDownLatch done = new CountDownLatch(1);
-    private Thread thread;
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private volatile ConsumerLoop<byte[], byte[]> loop;
 
     public MetricsSinkApp(final ServiceConfig config, final PrintStream progressOut) {
         config.require("bootstrap.servers");
@@ -109,6 +102,9 @@ public final class MetricsSinkApp implements Service {
 
     @Override
     public synchronized void start() {
+        if (loop != null) {
+            throw new IllegalStateException("already started");
+        }
         final Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.require("bootstrap.servers"));
         cp.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -116,63 +112,62 @@ public final class MetricsSinkApp implements Service {
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         cp.putAll(config.kafkaOverrides());
-        consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        running.set(true);
-        thread = new Thread(this::loop, name());
-        thread.setDaemon(true);
-        thread.start();
+        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final Aggregation aggregation = new Aggregation(System.nanoTime());
+        progressOut.println(aggregation.progress.startLine(topics.requestEvents().name()));
+        loop = new ConsumerLoop<>(name(), consumer, List.of(topics.requestEvents().name(), topics.stepSummaries().name(),
+                topics.replicaEnds().name(), topics.errors().name()), aggregation);
+        loop.start();
     }
 
-    private void loop() {
-        final Deserializer<RequestEvent> events = serdes.serde(RequestEvent.class).deserializer();
-        final Deserializer<StepSummary> steps = serdes.serde(StepSummary.class).deserializer();
-        final Deserializer<ReplicaEnd> ends = serdes.serde(ReplicaEnd.class).deserializer();
-        final Deserializer<ErrorRecord> errors = serdes.serde(ErrorRecord.class).deserializer();
-        final MetricsAggregator agg = new MetricsAggregator();
-        final long start = System.nanoTime();
-        final ProgressLines progress = new ProgressLines(expected, intervalNanos, start);
-        try (KafkaConsumer<byte[], byte[]> c = consumer) {
-            c.subscribe(List.of(topics.requestEvents().name(), topics.stepSummaries().name(), topics.replicaEnds().name(),
-                    topics.errors().name()));
-            progressOut.println(progress.startLine(topics.requestEvents().name()));
-            while (running.get() && !agg.complete()) {
-                for (final ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(100))) {
-                    final String t = rec.topic();
-                    try {
-                        if (t.equals(topics.requestEvents().name())) {
-                            agg.onEvent(events.deserialize(t, rec.value()));
-                        } else if (t.equals(topics.stepSummaries().name())) {
-                            agg.onStep(steps.deserialize(t, rec.value()));
-                        } else if (t.equals(topics.replicaEnds().name())) {
-                            agg.onEnd(ends.deserialize(t, rec.value()));
-                        } else {
-                            agg.onError(errors.deserialize(t, rec.value()));
-                        }
-                    } catch (final SerializationException e) {
-                        // The sink is the last stage: it reports what it cannot read and goes on.
-                        progressOut.println("metrics-sink: skipped an undecodable record at " + t + "-" + rec.partition() + "@" + rec.offset()
-                                + ": " + e.getMessage());
+    /** Aggregates every polled record until the run is complete, then writes the outputs. */
+    private final class Aggregation implements ConsumerLoop.Handler<byte[], byte[]> {
+        private final Deserializer<RequestEvent> events = serdes.serde(RequestEvent.class).deserializer();
+        private final Deserializer<StepSummary> steps = serdes.serde(StepSummary.class).deserializer();
+        private final Deserializer<ReplicaEnd> ends = serdes.serde(ReplicaEnd.class).deserializer();
+        private final Deserializer<ErrorRecord> errors = serdes.serde(ErrorRecord.class).deserializer();
+        private final MetricsAggregator agg = new MetricsAggregator();
+        private final long start;
+        private final ProgressLines progress;
+
+        Aggregation(final long start) {
+            this.start = start;
+            this.progress = new ProgressLines(expected, intervalNanos, start);
+        }
+
+        @Override
+        public boolean onPoll(final ConsumerRecords<byte[], byte[]> records) {
+            for (final ConsumerRecord<byte[], byte[]> rec : records) {
+                final String t = rec.topic();
+                try {
+                    if (t.equals(topics.requestEvents().name())) {
+                        agg.onEvent(events.deserialize(t, rec.value()));
+                    } else if (t.equals(topics.stepSummaries().name())) {
+                        agg.onStep(steps.deserialize(t, rec.value()));
+                    } else if (t.equals(topics.replicaEnds().name())) {
+                        agg.onEnd(ends.deserialize(t, rec.value()));
+                    } else {
+                        agg.onError(errors.deserialize(t, rec.value()));
                     }
+                } catch (final SerializationException e) {
+                    // The sink is the last stage: it reports what it cannot read and goes on.
+                    progressOut.println("metrics-sink: skipped an undecodable record at " + t + "-" + rec.partition() + "@" + rec.offset()
+                            + ": " + e.getMessage());
                 }
-                finishedSoFar.set(agg.finishedRequests());
-                progress.tick(System.nanoTime(), agg.finishedRequests(), agg.plans(), agg.ttftSoFar()).ifPresent(progressOut::println);
             }
-            if (agg.complete()) {
-                final double wall = (System.nanoTime() - start) / 1e9;
-                final int replicas = Math.max(1, agg.replicas());
-                final Summary summary = agg.summary(replicas, model.kvCapacityTokens());
-                final RunResult run = new RunResult(label, model.name(), 1.0, summary, agg.outcomes(),
-                        agg.collector().kvSamples(), wall);
-                final Result r = new Result(run, agg.errors(), agg.duplicateEvents());
-                writeOutputs(r);
-                result.set(r);
+            finishedSoFar.set(agg.finishedRequests());
+            progress.tick(System.nanoTime(), agg.finishedRequests(), agg.plans(), agg.ttftSoFar()).ifPresent(progressOut::println);
+            if (!agg.complete()) {
+                return true;
             }
-        } catch (final WakeupException e) {
-            // close() asked us to stop.
-        } catch (final RuntimeException e) {
-            failure.compareAndSet(null, e);
-        } finally {
-            done.countDown();
+            final double wall = (System.nanoTime() - start) / 1e9;
+            final int replicas = Math.max(1, agg.replicas());
+            final Summary summary = agg.summary(replicas, model.kvCapacityTokens());
+            final RunResult run = new RunResult(label, model.name(), 1.0, summary, agg.outcomes(), agg.collector().kvSamples(), wall);
+            final Result r = new Result(run, agg.errors(), agg.duplicateEvents());
+            writeOutputs(r);
+            result.set(r);
+            return false;
         }
     }
 
@@ -205,7 +200,11 @@ public final class MetricsSinkApp implements Service {
 
     @Override
     public boolean awaitDone(final long millis) throws InterruptedException {
-        return done.await(millis, TimeUnit.MILLISECONDS) && failure.get() == null;
+        final ConsumerLoop<byte[], byte[]> l = loop;
+        if (l == null) {
+            return Service.super.awaitDone(millis);
+        }
+        return l.awaitDone(millis);
     }
 
     /** Requests completed or rejected so far, as the sink has seen them. */
@@ -220,20 +219,14 @@ public final class MetricsSinkApp implements Service {
 
     @Override
     public Throwable failure() {
-        return failure.get();
+        final ConsumerLoop<byte[], byte[]> l = loop;
+        return l == null ? null : l.failure();
     }
 
     @Override
     public synchronized void close() {
-        running.set(false);
-        if (thread != null) {
-            consumer.wakeup();
-            try {
-                thread.join(30_000);
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            thread = null;
+        if (loop != null) {
+            loop.close();
         }
     }
 
