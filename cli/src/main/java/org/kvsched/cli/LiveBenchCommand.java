@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.kvsched.cli.replay.EmbeddedKafka;
 import org.kvsched.cli.replay.LiveLog;
@@ -26,6 +25,7 @@ import org.kvsched.core.workload.WorkloadOptions;
 import org.kvsched.core.workload.Workloads;
 import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.schemas.topic.TopicCatalog;
+import org.kvsched.pipeline.topic.TopicProvisioner;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -271,14 +271,7 @@ final class LiveBenchCommand implements Callable<Integer> {
         final List<String> names = List.of(topics.arrivals().name(), topics.plans().name(), topics.stepReports().name());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             for (final String name : names) {
-                final NewTopic t = new NewTopic(name, partitions, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime"));
-                try {
-                    admin.createTopics(List.of(t)).all().get();
-                } catch (final ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
-                    }
-                }
+                TopicProvisioner.createIfAbsent(admin, new NewTopic(name, partitions, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")));
             }
             // ReplayRun describes these topics right away; on a loaded machine the broker's metadata can lag the
             // creation by a moment ("does not host this topic-partition"), so wait until every partition is known.

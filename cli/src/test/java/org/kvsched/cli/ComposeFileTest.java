@@ -39,6 +39,7 @@ import org.kvsched.arrivals.app.ArrivalsProducerApp;
 import org.kvsched.metrics.app.MetricsSinkApp;
 import org.kvsched.pipeline.service.Service;
 import org.kvsched.pipeline.service.ServiceConfig;
+import org.kvsched.pipeline.topic.TopicProvisioner;
 import org.kvsched.stream.app.SchedulerApp;
 import org.kvsched.worker.app.WorkerApp;
 import org.w3c.dom.NodeList;
@@ -62,7 +63,8 @@ class ComposeFileTest {
             SchedulerApp.class.getName(), SchedulerApp::fromConfig,
             WorkerApp.class.getName(), WorkerApp::new,
             MetricsSinkApp.class.getName(), c -> new MetricsSinkApp(c, System.out),
-            ArrivalsProducerApp.class.getName(), ArrivalsProducerApp::new);
+            ArrivalsProducerApp.class.getName(), ArrivalsProducerApp::new,
+            TopicProvisioner.class.getName(), TopicProvisioner::new);
 
     @Test
     void theComposeFileIsInStepWithTheServices() throws IOException {
@@ -78,7 +80,8 @@ class ComposeFileTest {
     @Test
     void aKeyInTheSharedBlockMustBeReadByEveryServiceThatMergesIt() throws IOException {
         // The scheduler reads policy; the other four services merge the same block and do not.
-        final String yaml = insertAfter(compose(), "  KVSCHED_BOOTSTRAP_SERVERS: kafka:9092\n", "  KVSCHED_POLICY: sarathi\n");
+        // The shared block's own line: the topics service sets the same variable, further indented, outside the block.
+        final String yaml = insertAfter(compose(), "&kvsched-env\n  KVSCHED_BOOTSTRAP_SERVERS: kafka:9092\n", "  KVSCHED_POLICY: sarathi\n");
         final List<String> p = problems(yaml);
         assertEquals(4, p.size(), p.toString());
         for (final String service : List.of("gpu-worker-sim", "gpu-worker-vllm", "metrics-sink", "arrivals-producer")) {

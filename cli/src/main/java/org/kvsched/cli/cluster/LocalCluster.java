@@ -29,8 +29,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.Uuid;
-import org.kvsched.cli.replay.ReplayRun;
 import org.kvsched.pipeline.service.ServiceConfig;
+import org.kvsched.pipeline.topic.TopicProvisioner;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.stream.app.SchedulerApp;
 import org.kvsched.stream.config.SchedulerSettings;
@@ -215,7 +215,7 @@ public final class LocalCluster {
                 final double brokerS = (System.nanoTime() - t0) / 1e9;
                 log.printf(Locale.ROOT, "cluster: broker (KRaft, Kafka 4.3.1) at %s ready in %.1f s%n", bootstrap, brokerS);
                 // The same creation code as replay's (one partition per replica, LogAppendTime on arrivals).
-                ReplayRun.createTopics(bootstrap, TopicCatalog.withPrefix(settings.services().getOrDefault("topic.prefix", "")),
+                TopicProvisioner.create(bootstrap, TopicCatalog.withPrefix(settings.services().getOrDefault("topic.prefix", "")),
                         settings.replicas());
                 final Map<String, String> services = new LinkedHashMap<>(settings.services());
                 services.put("bootstrap.servers", bootstrap);

@@ -16,12 +16,9 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.kvsched.arrivals.app.ArrivalsProducerApp;
 import org.kvsched.cli.rerun.RunRecord;
 import org.kvsched.core.metrics.RunResult;
@@ -31,8 +28,8 @@ import org.kvsched.core.workload.Workload;
 import org.kvsched.metrics.app.MetricsSinkApp;
 import org.kvsched.pipeline.service.Service;
 import org.kvsched.pipeline.service.ServiceConfig;
+import org.kvsched.pipeline.topic.TopicProvisioner;
 import org.kvsched.schemas.topic.TopicCatalog;
-import org.kvsched.schemas.topic.TopicSpec;
 import org.kvsched.stream.app.SchedulerApp;
 import org.kvsched.stream.config.SchedulerSettings;
 import org.kvsched.stream.processor.ReplicaLogFile;
@@ -236,7 +233,7 @@ public final class ReplayRun {
         final List<Service> services = new ArrayList<>();
         try {
             final TopicCatalog topics = TopicCatalog.withPrefix(spec.topicPrefix());
-            createTopics(bootstrap, topics, spec.replicas());
+            TopicProvisioner.create(bootstrap, topics, spec.replicas());
             final RoundTripProbe.Latency probe = spec.probe()
                     ? RoundTripProbe.measure(bootstrap, spec.topicPrefix() + "x" + Long.toHexString(System.nanoTime()) + ".", 200, 1000)
                     : null;
@@ -432,44 +429,6 @@ public final class ReplayRun {
             throw new IllegalStateException("scheduler-stream with " + spec.swap().next().toSpec() + " did not reach RUNNING: " + next.failure());
         }
         return next;
-    }
-
-    /**
-     * Creates the catalog's topics if missing: one partition per replica for the replica-keyed topics,
-     * and checks that existing ones have that count (co-partitioning).
-     */
-    public static void createTopics(final String bootstrap, final TopicCatalog topics, final int replicas) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            final List<NewTopic> wanted = new ArrayList<>();
-            for (final TopicSpec<?, ?> t : topics.all()) {
-                final int partitions = t.partitionedByReplica() || t == topics.requestEvents() ? replicas : 1;
-                final NewTopic topic = new NewTopic(t.name(), partitions, (short) 1);
-                if (t == topics.arrivals()) {
-                    // Live scheduling takes an arrival's time from the log: the broker stamps it on append.
-                    topic.configs(Map.of("message.timestamp.type", "LogAppendTime"));
-                }
-                wanted.add(topic);
-            }
-            for (final NewTopic t : wanted) {
-                try {
-                    admin.createTopics(List.of(t)).all().get();
-                } catch (final ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e.getCause());
-                    }
-                }
-            }
-            final Map<String, TopicDescription> described = admin.describeTopics(List.of(topics.arrivals().name(), topics.plans().name(),
-                    topics.stepReports().name())).allTopicNames().get();
-            for (final TopicDescription d : described.values()) {
-                if (d.partitions().size() != replicas) {
-                    throw new IllegalArgumentException("topic " + d.name() + " has " + d.partitions().size() + " partitions but the replay has "
-                            + replicas + " replicas; arrivals, plans and step-reports need one partition per replica");
-                }
-            }
-        } catch (final ExecutionException e) {
-            throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
-        }
     }
 
     private static long sizeOf(final Path dir) {

@@ -39,6 +39,7 @@ import org.kvsched.schemas.avro.ArrivalEvent;
 import org.kvsched.schemas.avro.RequestArrival;
 import org.kvsched.schemas.serde.AvroSerdes;
 import org.kvsched.pipeline.service.ServiceConfig;
+import org.kvsched.pipeline.topic.TopicProvisioner;
 import org.kvsched.schemas.topic.TopicCatalog;
 import org.kvsched.stream.app.SchedulerApp;
 import org.kvsched.stream.config.SchedulerSettings;
@@ -143,7 +144,7 @@ class ReplayPipelineIT {
     void badArrivalsGoToErrorsAndAreCountedWhileTheRestCompletes() throws Exception {
         final String prefix = "it-bad.";
         final TopicCatalog topics = TopicCatalog.withPrefix(prefix);
-        ReplayRun.createTopics(broker.bootstrapServers(), topics, 1);
+        TopicProvisioner.create(broker.bootstrapServers(), topics, 1);
         final Properties p = new Properties();
         p.put("bootstrap.servers", broker.bootstrapServers());
         try (KafkaProducer<Integer, byte[]> producer = new KafkaProducer<>(p, new IntegerSerializer(), new ByteArraySerializer())) {
@@ -169,7 +170,7 @@ class ReplayPipelineIT {
         final String prefix = "it-restart.";
         final PolicyConfig policy = PolicyConfig.parse("sarathi");
         final ReplayRun.Spec spec = spec(trace, policy, 1, prefix);
-        ReplayRun.createTopics(broker.bootstrapServers(), TopicCatalog.withPrefix(prefix), 1);
+        TopicProvisioner.create(broker.bootstrapServers(), TopicCatalog.withPrefix(prefix), 1);
         final Path state1 = Files.createTempDirectory("kvsched-it-state1");
         final Path state2 = Files.createTempDirectory("kvsched-it-state2");
         final ServiceConfig base = ServiceConfig.of(ReplayRun.serviceConfig(spec, broker.bootstrapServers(), state1));
