@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.kvsched.schemas.serde.AvroSerdes;
@@ -120,40 +121,28 @@ public final class ServiceConfig {
 
     /** The value as an int, or the default when unset or empty; fails naming the key if not an integer. */
     public int getInt(final String key, final int defaultValue) {
-        final String v = get(key, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("config: key '" + key + "' must be an integer, got '" + v + "'", e);
-        }
+        return parse(key, defaultValue, Integer::valueOf, "an integer");
     }
 
     /** The value as a long, or the default when unset or empty; fails naming the key if not an integer. */
     public long getLong(final String key, final long defaultValue) {
-        final String v = get(key, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("config: key '" + key + "' must be an integer, got '" + v + "'", e);
-        }
+        return parse(key, defaultValue, Long::valueOf, "an integer");
     }
 
     /** The value as a double, or the default when unset or empty; fails naming the key if not a number. */
     public double getDouble(final String key, final double defaultValue) {
+        return parse(key, defaultValue, Double::valueOf, "a number");
+    }
+
+    private <T> T parse(final String key, final T defaultValue, final Function<String, T> parser, final String what) {
         final String v = get(key, null);
         if (v == null) {
             return defaultValue;
         }
         try {
-            return Double.parseDouble(v);
+            return parser.apply(v);
         } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("config: key '" + key + "' must be a number, got '" + v + "'", e);
+            throw new IllegalArgumentException("config: key '" + key + "' must be " + what + ", got '" + v + "'", e);
         }
     }
 
