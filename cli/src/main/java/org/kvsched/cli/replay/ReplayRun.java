@@ -459,8 +459,8 @@ public final class ReplayRun {
                     }
                 }
             }
-            final Map<String, TopicDescription> described = admin.describeTopics(List.of(topics.arrivals().name(), topics.plans().name(),
-                    topics.stepReports().name())).allTopicNames().get();
+            final Map<String, TopicDescription> described = describeNew(admin, List.of(topics.arrivals().name(), topics.plans().name(),
+                    topics.stepReports().name()));
             for (final TopicDescription d : described.values()) {
                 if (d.partitions().size() != replicas) {
                     throw new IllegalArgumentException("topic " + d.name() + " has " + d.partitions().size() + " partitions but the replay has "
@@ -469,6 +469,22 @@ public final class ReplayRun {
             }
         } catch (final ExecutionException e) {
             throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Describes topics just created: a loaded broker may not serve their metadata yet, so retry that for up to 30 s. */
+    private static Map<String, TopicDescription> describeNew(final Admin admin, final List<String> names)
+            throws InterruptedException, ExecutionException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (final ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
