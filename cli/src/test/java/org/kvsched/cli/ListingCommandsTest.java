@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.exec.ModelProfile;
+import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyKind;
 
 class ListingCommandsTest {
@@ -14,9 +15,9 @@ class ListingCommandsTest {
     void policiesListsEveryKindWithParameters() {
         final CliRunner.Result r = CliRunner.run("policies");
         assertEquals(0, r.exitCode());
-        for (final PolicyKind k : PolicyKind.values()) {
-            assertTrue(r.out().contains(k.policyName()), k.policyName());
-            k.params().forEach(p -> assertTrue(r.out().contains(p.name()), p.name()));
+        for (final PolicyFactory k : PolicyKind.all()) {
+            assertTrue(r.out().contains(k.name()), k.name());
+            k.parameters().forEach(p -> assertTrue(r.out().contains(p.name()), p.name()));
         }
     }
 
