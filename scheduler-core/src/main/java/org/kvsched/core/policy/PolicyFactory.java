@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Registers one policy name: what {@code ./kvsched policies} lists about it and how to build it. Each policy
  * package has its factory next to its policy class, and {@link PolicyKind} lists the factories, one line each
- * (docs/policies.md, "Adding a policy").
+ * (docs/policies.md, "Adding a policy"). Most factories extend {@link AbstractPolicyFactory}, which takes the
+ * declaration (name, description, flags, parameters) in its constructor.
  *
  * <p>A factory declares its parameters with their types and ranges ({@link ParamSpec}); {@link PolicyParams}
  * checks every given value against them before {@link #create(PolicyParams, PolicyContext)} runs, so a

@@ -3,11 +3,11 @@ package org.kvsched.core.policy.baseline;
 import java.util.List;
 import java.util.Set;
 
+import org.kvsched.core.policy.AbstractPolicyFactory;
 import org.kvsched.core.policy.ParamSpec;
 import org.kvsched.core.policy.ParamSpec.Range;
 import org.kvsched.core.policy.Policy;
 import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyParams;
 
 /**
@@ -15,7 +15,7 @@ import org.kvsched.core.policy.PolicyParams;
  * request on overflow) and {@code alpha-beta-clearing} (clear a beta fraction). One class for both: they are one
  * rule with one parameter fixed or free.
  */
-public final class AlphaProtectionFactory implements PolicyFactory {
+public final class AlphaProtectionFactory extends AbstractPolicyFactory {
 
     /** {@code alpha-protection}: beta fixed at 1. */
     public static final AlphaProtectionFactory ALPHA_PROTECTION = new AlphaProtectionFactory("alpha-protection",
@@ -28,39 +28,13 @@ public final class AlphaProtectionFactory implements PolicyFactory {
             List.of(ParamSpec.number("alpha", "0.2", Range.closedOpen(0, 1), "protected fraction of KV capacity, [0, 1)"),
                     ParamSpec.number("beta", "0.1", Range.openClosed(0, 1), "fraction of running requests evicted per clearing step, (0, 1]")));
 
-    private final String name;
-    private final String description;
-    private final List<ParamSpec> parameters;
-
     private AlphaProtectionFactory(final String name, final String description, final List<ParamSpec> parameters) {
-        this.name = name;
-        this.description = description;
-        this.parameters = parameters;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String description() {
-        return description;
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return parameters;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-        return Set.of();
+        super(name, description, Set.of(), parameters);
     }
 
     @Override
     public Policy create(final PolicyParams p, final PolicyContext ctx) {
         final double beta = this == ALPHA_PROTECTION ? 1.0 : p.getDouble("beta");
-        return new AlphaProtectionPolicy(name, p.getDouble("alpha"), beta);
+        return new AlphaProtectionPolicy(name(), p.getDouble("alpha"), beta);
     }
 }

@@ -3,39 +3,26 @@ package org.kvsched.core.policy.baseline;
 import java.util.List;
 import java.util.Set;
 
+import org.kvsched.core.policy.AbstractPolicyFactory;
 import org.kvsched.core.policy.ParamSpec;
 import org.kvsched.core.policy.ParamSpec.Range;
 import org.kvsched.core.policy.Policy;
 import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyParams;
 
 /** Registers {@link FcfsVllmPolicy} as {@code fcfs-vllm}. */
-public final class FcfsVllmFactory implements PolicyFactory {
+public final class FcfsVllmFactory extends AbstractPolicyFactory {
 
     /** The registry name. */
     public static final String NAME = "fcfs-vllm";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "vLLM V1: running first, chunked prefill in a token budget, FCFS, preempt newest admitted";
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return List.of(
-                ParamSpec.integer("max-num-batched-tokens", "8192", Range.atLeast(1), "token budget per iteration (8192 offline, 2048 server)"),
-                ParamSpec.integer("max-num-seqs", "256", Range.atLeast(1), "cap on running requests"));
-    }
-
-    @Override
-    public Set<Flag> flags() {
-        return Set.of();
+    /** The factory {@code PolicyKind} lists. */
+    public FcfsVllmFactory() {
+        super(NAME, "vLLM V1: running first, chunked prefill in a token budget, FCFS, preempt newest admitted",
+                Set.of(),
+                List.of(
+                    ParamSpec.integer("max-num-batched-tokens", "8192", Range.atLeast(1), "token budget per iteration (8192 offline, 2048 server)"),
+                    ParamSpec.integer("max-num-seqs", "256", Range.atLeast(1), "cap on running requests")));
     }
 
     @Override

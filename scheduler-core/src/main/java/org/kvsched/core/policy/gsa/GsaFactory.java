@@ -3,11 +3,11 @@ package org.kvsched.core.policy.gsa;
 import java.util.List;
 import java.util.Set;
 
+import org.kvsched.core.policy.AbstractPolicyFactory;
 import org.kvsched.core.policy.ParamSpec;
 import org.kvsched.core.policy.ParamSpec.Range;
 import org.kvsched.core.policy.Policy;
 import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyParams;
 
 /**
@@ -22,7 +22,7 @@ import org.kvsched.core.policy.PolicyParams;
  * iterations, the paper's setting for raw (unrounded) lengths; 64 is its setting for lengths rounded to powers
  * of two, and 1 the theory's.
  */
-public final class GsaFactory implements PolicyFactory {
+public final class GsaFactory extends AbstractPolicyFactory {
 
     private static final List<ParamSpec> GSA_PARAMS = List.of(
             ParamSpec.number("alpha", "2", Range.above(1), "growth factor of the slices, > 1"),
@@ -52,17 +52,12 @@ public final class GsaFactory implements PolicyFactory {
             "Feng et al. GBA-D: GBA that starts jobs early into memory freed by early finishers; online, the shortest "
                     + "class with a waiting job starts first", GBA_PARAMS);
 
-    private final String name;
     private final GeometricSlicingPolicy.Mode mode;
-    private final String description;
-    private final List<ParamSpec> parameters;
 
     private GsaFactory(final String name, final GeometricSlicingPolicy.Mode mode, final String description,
                        final List<ParamSpec> parameters) {
-        this.name = name;
+        super(name, description, mode.clairvoyant() ? Set.of(Flag.USES_PREDICTIONS) : Set.of(), parameters);
         this.mode = mode;
-        this.description = description;
-        this.parameters = parameters;
     }
 
     /** The factory of a mode (the policy reports its name from it). */
@@ -72,26 +67,6 @@ public final class GsaFactory implements PolicyFactory {
             case GBA -> GBA;
             case GBA_D -> GBA_D;
         };
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String description() {
-        return description;
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return parameters;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-        return mode.clairvoyant() ? Set.of(Flag.USES_PREDICTIONS) : Set.of();
     }
 
     @Override

@@ -5,11 +5,11 @@ import java.util.Set;
 
 import org.kvsched.core.exec.UnitTimeModel;
 import org.kvsched.core.model.WorkloadRequest;
+import org.kvsched.core.policy.AbstractPolicyFactory;
 import org.kvsched.core.policy.ParamSpec;
 import org.kvsched.core.policy.ParamSpec.Range;
 import org.kvsched.core.policy.Policy;
 import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyParams;
 
 /**
@@ -18,34 +18,21 @@ import org.kvsched.core.policy.PolicyParams;
  * the class path: CP-SAT when the {@code hindsight-opt} module is there, found as a {@link HindsightSolver}
  * service, else the exhaustive one), and the policy replays the schedule.
  */
-public final class HindsightOptFactory implements PolicyFactory {
+public final class HindsightOptFactory extends AbstractPolicyFactory {
 
     /** The registry name. */
     public static final String NAME = "hindsight-opt";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "offline optimum (Jaillet et al. IP, CP-SAT) replayed; needs the whole workload, the unit model, "
-                + "one replica; not for the Kafka pipeline (--verify)";
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return List.of(
-                ParamSpec.number("time-limit-s", "0.2", Range.above(0), "CP-SAT limit in deterministic seconds (0: local search only); wall time "
-                        + "is larger (tens of s for 50 requests); the best schedule found is replayed"),
-                ParamSpec.integer("evaluations", "20000", Range.atLeast(0), "schedules the local search decodes before CP-SAT, >= 0"),
-                ParamSpec.integer("max-requests", "400", Range.atLeast(1), "refuse larger workloads (the IP grows with requests x outputs)"));
-    }
-
-    @Override
-    public Set<Flag> flags() {
-        return Set.of(Flag.USES_PREDICTIONS, Flag.OFFLINE);
+    /** The factory {@code PolicyKind} lists. */
+    public HindsightOptFactory() {
+        super(NAME, "offline optimum (Jaillet et al. IP, CP-SAT) replayed; needs the whole workload, the unit model, "
+                    + "one replica; not for the Kafka pipeline (--verify)",
+                Set.of(Flag.USES_PREDICTIONS, Flag.OFFLINE),
+                List.of(
+                    ParamSpec.number("time-limit-s", "0.2", Range.above(0), "CP-SAT limit in deterministic seconds (0: local search only); wall time "
+                            + "is larger (tens of s for 50 requests); the best schedule found is replayed"),
+                    ParamSpec.integer("evaluations", "20000", Range.atLeast(0), "schedules the local search decodes before CP-SAT, >= 0"),
+                    ParamSpec.integer("max-requests", "400", Range.atLeast(1), "refuse larger workloads (the IP grows with requests x outputs)")));
     }
 
     @Override

@@ -3,18 +3,18 @@ package org.kvsched.core.policy.mcsf;
 import java.util.List;
 import java.util.Set;
 
+import org.kvsched.core.policy.AbstractPolicyFactory;
 import org.kvsched.core.policy.ParamSpec;
 import org.kvsched.core.policy.ParamSpec.Range;
 import org.kvsched.core.policy.Policy;
 import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyParams;
 
 /**
  * Registers {@link McsfPolicy} under its two names: {@code mcsf} (shortest predicted first) and
  * {@code mc-benchmark} (FCFS order). One class for both: they differ only in the waiting order.
  */
-public final class McsfFactory implements PolicyFactory {
+public final class McsfFactory extends AbstractPolicyFactory {
 
     /** {@code mcsf}: MC-SF, shortest predicted output first. */
     public static final McsfFactory MCSF = new McsfFactory("mcsf",
@@ -26,40 +26,16 @@ public final class McsfFactory implements PolicyFactory {
             "Jaillet et al. MC-Benchmark: MC-SF's future-memory check with FCFS order",
             false, "fraction of KV capacity held back at admission, [0, 1)");
 
-    private final String name;
-    private final String description;
     private final boolean shortestFirst;
-    private final List<ParamSpec> parameters;
 
     private McsfFactory(final String name, final String description, final boolean shortestFirst, final String reserveText) {
-        this.name = name;
-        this.description = description;
+        super(name, description, Set.of(Flag.USES_PREDICTIONS),
+                List.of(ParamSpec.number("reserve", "0", Range.closedOpen(0, 1), reserveText)));
         this.shortestFirst = shortestFirst;
-        this.parameters = List.of(ParamSpec.number("reserve", "0", Range.closedOpen(0, 1), reserveText));
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String description() {
-        return description;
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return parameters;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-        return Set.of(Flag.USES_PREDICTIONS);
     }
 
     @Override
     public Policy create(final PolicyParams p, final PolicyContext ctx) {
-        return new McsfPolicy(name, shortestFirst, p.getDouble("reserve"), ctx.kvCapacityTokens());
+        return new McsfPolicy(name(), shortestFirst, p.getDouble("reserve"), ctx.kvCapacityTokens());
     }
 }

@@ -3,39 +3,26 @@ package org.kvsched.core.policy.mcsf;
 import java.util.List;
 import java.util.Set;
 
+import org.kvsched.core.policy.AbstractPolicyFactory;
 import org.kvsched.core.policy.ParamSpec;
 import org.kvsched.core.policy.ParamSpec.Range;
 import org.kvsched.core.policy.Policy;
 import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyParams;
 
 /** Registers {@link SortedFPolicy} as {@code sorted-f}. */
-public final class SortedFFactory implements PolicyFactory {
+public final class SortedFFactory extends AbstractPolicyFactory {
 
     /** The registry name. */
     public static final String NAME = "sorted-f";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Wang, Ye, Zhou Sorted-F: the backlog in memory-feasible batches of smallest sum(o)/|X|^2 first, members start as soon as KV allows";
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return List.of(
-                ParamSpec.number("reserve", "0", Range.closedOpen(0, 1), "fraction of KV capacity held back at admission, [0, 1)"),
-                ParamSpec.integer("max-skips", "64", Range.atLeast(0), "misfits the batch search skips before it stops, >= 0"));
-    }
-
-    @Override
-    public Set<Flag> flags() {
-        return Set.of(Flag.USES_PREDICTIONS);
+    /** The factory {@code PolicyKind} lists. */
+    public SortedFFactory() {
+        super(NAME, "Wang, Ye, Zhou Sorted-F: the backlog in memory-feasible batches of smallest sum(o)/|X|^2 first, members start as soon as KV allows",
+                Set.of(Flag.USES_PREDICTIONS),
+                List.of(
+                    ParamSpec.number("reserve", "0", Range.closedOpen(0, 1), "fraction of KV capacity held back at admission, [0, 1)"),
+                    ParamSpec.integer("max-skips", "64", Range.atLeast(0), "misfits the batch search skips before it stops, >= 0")));
     }
 
     @Override

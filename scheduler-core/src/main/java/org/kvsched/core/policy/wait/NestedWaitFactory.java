@@ -3,51 +3,38 @@ package org.kvsched.core.policy.wait;
 import java.util.List;
 import java.util.Set;
 
+import org.kvsched.core.policy.AbstractPolicyFactory;
 import org.kvsched.core.policy.ParamSpec;
 import org.kvsched.core.policy.ParamSpec.Range;
 import org.kvsched.core.policy.Policy;
 import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyParams;
 
 /**
  * Registers {@link NestedWaitPolicy} as {@code nested-wait}: segment boundaries and thresholds are given, or
  * derived from the served workload, the fluid model and the safety buffer ({@link NestedThresholds}).
  */
-public final class NestedWaitFactory implements PolicyFactory {
+public final class NestedWaitFactory extends AbstractPolicyFactory {
 
     /** The registry name. */
     public static final String NAME = "nested-wait";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Ao et al. Nested WAIT: decode segments entered in threshold groups, safety buffer, unknown lengths";
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return List.of(
-                ParamSpec.text("segments", "auto", "segment boundaries in output tokens B+B+...; auto: from the served workload"),
-                ParamSpec.integer("max-segments", "4", Range.atLeast(1), "auto segments: distinct output lengths if at most this many, else output quantiles"),
-                ParamSpec.text("thresholds", "auto", "n_k per segment N+N+...; auto: from the fluid model and the safety buffer"),
-                ParamSpec.number("slack", "0.05", Range.atLeast(0), "auto thresholds: n_1 = ceil((1 + slack) Lambda Delta-T*)"),
-                ParamSpec.number("margin", "0.05", Range.atLeast(0), "auto thresholds: q_k = min(p_k + margin, 0.99)"),
-                ParamSpec.number("delta", "0.01", Range.open(0, 1), "safety buffer: failure probability over the trace"),
-                ParamSpec.integer("max-types", "8", Range.atLeast(1), "types of the fluid model (as for wait)"),
-                ParamSpec.text("d0-ms", "auto", "fluid model: fixed iteration cost, ms; auto: from the execution-time model"),
-                ParamSpec.text("d1-ms", "auto", "fluid model: cost per KV token, ms; auto: from the execution-time model"),
-                ParamSpec.bool("gate-decodes", "false", "true: Algorithm 2's prefix rule, later segments pause"),
-                ParamSpec.integer("scan-limit", "1024", Range.atLeast(1), "most waiting requests read per decision"));
-    }
-
-    @Override
-    public Set<Flag> flags() {
-        return Set.of();
+    /** The factory {@code PolicyKind} lists. */
+    public NestedWaitFactory() {
+        super(NAME, "Ao et al. Nested WAIT: decode segments entered in threshold groups, safety buffer, unknown lengths",
+                Set.of(),
+                List.of(
+                    ParamSpec.text("segments", "auto", "segment boundaries in output tokens B+B+...; auto: from the served workload"),
+                    ParamSpec.integer("max-segments", "4", Range.atLeast(1), "auto segments: distinct output lengths if at most this many, else output quantiles"),
+                    ParamSpec.text("thresholds", "auto", "n_k per segment N+N+...; auto: from the fluid model and the safety buffer"),
+                    ParamSpec.number("slack", "0.05", Range.atLeast(0), "auto thresholds: n_1 = ceil((1 + slack) Lambda Delta-T*)"),
+                    ParamSpec.number("margin", "0.05", Range.atLeast(0), "auto thresholds: q_k = min(p_k + margin, 0.99)"),
+                    ParamSpec.number("delta", "0.01", Range.open(0, 1), "safety buffer: failure probability over the trace"),
+                    ParamSpec.integer("max-types", "8", Range.atLeast(1), "types of the fluid model (as for wait)"),
+                    WaitFactory.D0_MS,
+                    WaitFactory.D1_MS,
+                    ParamSpec.bool("gate-decodes", "false", "true: Algorithm 2's prefix rule, later segments pause"),
+                    WaitFactory.SCAN_LIMIT));
     }
 
     @Override

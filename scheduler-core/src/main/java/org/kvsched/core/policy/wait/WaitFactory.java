@@ -4,48 +4,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import org.kvsched.core.policy.AbstractPolicyFactory;
 import org.kvsched.core.policy.ParamSpec;
 import org.kvsched.core.policy.ParamSpec.Range;
 import org.kvsched.core.policy.Policy;
 import org.kvsched.core.policy.PolicyContext;
-import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyParams;
 
 /**
  * Registers {@link WaitPolicy} as {@code wait}: the request types and thresholds are given, or derived from the
  * served workload and the execution-time model (the fluid model of {@link WaitThresholds}).
  */
-public final class WaitFactory implements PolicyFactory {
+public final class WaitFactory extends AbstractPolicyFactory {
 
     /** The registry name. */
     public static final String NAME = "wait";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
+    /** Fluid model's fixed iteration cost, read by {@link #linearTime}: a parameter of both WAIT policies. */
+    static final ParamSpec D0_MS = ParamSpec.text("d0-ms", "auto", "fluid model: fixed iteration cost, ms; auto: from the execution-time model");
 
-    @Override
-    public String description() {
-        return "Ao et al. WAIT: per-type thresholds from the fluid equilibrium; a type starts only when n_j of it wait";
-    }
+    /** Fluid model's cost per KV token, read by {@link #linearTime}: a parameter of both WAIT policies. */
+    static final ParamSpec D1_MS = ParamSpec.text("d1-ms", "auto", "fluid model: cost per KV token, ms; auto: from the execution-time model");
 
-    @Override
-    public List<ParamSpec> parameters() {
-        return List.of(
-                ParamSpec.text("types", "auto", "request types PROMPTxOUTPUT@RATE+... (rate req/s); auto: from the served workload"),
-                ParamSpec.integer("max-types", "8", Range.atLeast(1), "auto types: distinct (prompt, output) pairs if at most this many, else this many output buckets"),
-                ParamSpec.text("thresholds", "auto", "n_j per type (requests per stage, may be < 1), N+N+... in type order (sorted by output); auto: from the fluid model"),
-                ParamSpec.number("slack", "0.05", Range.atLeast(0), "auto thresholds: c = (1 + slack) Delta-T*"),
-                ParamSpec.text("d0-ms", "auto", "fluid model: fixed iteration cost, ms; auto: from the execution-time model"),
-                ParamSpec.text("d1-ms", "auto", "fluid model: cost per KV token, ms; auto: from the execution-time model"),
-                ParamSpec.bool("gate-decodes", "false", "true: Algorithm 1 literally, a type below its threshold pauses entirely"),
-                ParamSpec.integer("scan-limit", "1024", Range.atLeast(1), "most waiting requests read per decision"));
-    }
+    /** Most waiting requests read per decision: a parameter of both WAIT policies. */
+    static final ParamSpec SCAN_LIMIT = ParamSpec.integer("scan-limit", "1024", Range.atLeast(1), "most waiting requests read per decision");
 
-    @Override
-    public Set<Flag> flags() {
-        return Set.of(Flag.USES_PREDICTIONS);
+    /** The factory {@code PolicyKind} lists. */
+    public WaitFactory() {
+        super(NAME, "Ao et al. WAIT: per-type thresholds from the fluid equilibrium; a type starts only when n_j of it wait",
+                Set.of(Flag.USES_PREDICTIONS),
+                List.of(
+                    ParamSpec.text("types", "auto", "request types PROMPTxOUTPUT@RATE+... (rate req/s); auto: from the served workload"),
+                    ParamSpec.integer("max-types", "8", Range.atLeast(1), "auto types: distinct (prompt, output) pairs if at most this many, else this many output buckets"),
+                    ParamSpec.text("thresholds", "auto", "n_j per type (requests per stage, may be < 1), N+N+... in type order (sorted by output); auto: from the fluid model"),
+                    ParamSpec.number("slack", "0.05", Range.atLeast(0), "auto thresholds: c = (1 + slack) Delta-T*"),
+                    D0_MS,
+                    D1_MS,
+                    ParamSpec.bool("gate-decodes", "false", "true: Algorithm 1 literally, a type below its threshold pauses entirely"),
+                    SCAN_LIMIT));
     }
 
     @Override
