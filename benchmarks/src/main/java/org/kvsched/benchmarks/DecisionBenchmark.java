@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.kvsched.core.engine.Scheduler;
+import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyKind;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,7 +46,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
 public class DecisionBenchmark {
 
-    /** A {@link PolicyKind} name, built with its default parameters. Keep in step with PolicyKind.values(). */
+    /** A {@link PolicyKind} name, built with its default parameters. Keep in step with PolicyKind.all(). */
     @Param({"fcfs-vllm", "vllm-v0", "sarathi", "alpha-protection", "alpha-beta-clearing", "mcsf", "mc-benchmark", "sorted-f"})
     public String policy;
 
@@ -81,10 +82,10 @@ public class DecisionBenchmark {
             throw new IllegalStateException("the policy parameter field was renamed", e);
         }
         final List<String> missing = new ArrayList<>();
-        for (final PolicyKind kind : PolicyKind.values()) {
+        for (final PolicyFactory kind : PolicyKind.all()) {
             // Offline policies are built from a whole workload and cannot be benchmarked on a loaded replica.
-            if (!kind.offline() && !listed.contains(kind.policyName())) {
-                missing.add(kind.policyName());
+            if (!kind.offline() && !listed.contains(kind.name())) {
+                missing.add(kind.name());
             }
         }
         if (!missing.isEmpty()) {

@@ -176,10 +176,8 @@ final class ClusterCommand implements Runnable {
         }
     }
 
-    /** {@code cluster restart}. */
-    @Command(name = "restart", mixinStandardHelpOptions = true,
-            description = "Restart services one by one (SIGTERM, wait, start with the same configuration), e.g. while a replay runs.")
-    static final class Restart implements Callable<Integer> {
+    /** What {@code restart} and {@code kill} share: the services named, checked, one at a time on a running cluster. */
+    abstract static class OnServices implements Callable<Integer> {
 
         @picocli.CommandLine.Mixin
         DirOption dir;
@@ -187,23 +185,51 @@ final class ClusterCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "scheduler-stream-N or gpu-worker-sim-N.")
         List<String> names;
 
+        /** Acts on one service; returns whether it was running. */
+        abstract boolean act(LocalCluster cluster, String name) throws Exception;
+
+        /** The line printed after {@link #act}. */
+        abstract String done(String name, boolean wasRunning, double seconds);
+
         @Override
         public Integer call() throws Exception {
-            if (names.contains(LocalCluster.BROKER)) {
-                throw new IllegalArgumentException("restart: the broker holds the cluster's data; use 'cluster down' and 'cluster up'");
+            final String verb = getClass().getAnnotation(Command.class).name();
+            for (final String n : names) {
+                if (LocalCluster.instance(n, LocalCluster.SCHEDULER) < 0 && LocalCluster.instance(n, LocalCluster.WORKER) < 0) {
+                    throw new IllegalArgumentException(verb + ": unknown service '" + n + "' (scheduler-stream-N or gpu-worker-sim-N; the "
+                            + "broker holds the cluster's data: use 'cluster down' and 'cluster up')");
+                }
             }
             final LocalCluster cluster = dir.cluster();
             if (cluster.status().stream().noneMatch(s -> s.name().equals(LocalCluster.BROKER) && s.alive())) {
-                System.err.println("kvsched cluster restart: no running cluster in " + cluster.dir().root() + "; run 'kvsched cluster up' first");
+                System.err.println("kvsched cluster " + verb + ": no running cluster in " + cluster.dir().root()
+                        + "; run 'kvsched cluster up' first");
                 return 1;
             }
             for (final String n : names) {
                 final long t0 = System.nanoTime();
-                final boolean was = cluster.stop(n);
-                cluster.startService(n);
-                System.out.printf(Locale.ROOT, "%s %s in %.1f s%n", n, was ? "restarted" : "started (was not running)", (System.nanoTime() - t0) / 1e9);
+                final boolean was = act(cluster, n);
+                System.out.println(done(n, was, (System.nanoTime() - t0) / 1e9));
             }
             return 0;
+        }
+    }
+
+    /** {@code cluster restart}. */
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+            description = "Restart services one by one (SIGTERM, wait, start with the same configuration), e.g. while a replay runs.")
+    static final class Restart extends OnServices {
+
+        @Override
+        boolean act(final LocalCluster cluster, final String name) throws InterruptedException {
+            final boolean was = cluster.stop(name);
+            cluster.startService(name);
+            return was;
+        }
+
+        @Override
+        String done(final String name, final boolean wasRunning, final double seconds) {
+            return String.format(Locale.ROOT, "%s %s in %.1f s", name, wasRunning ? "restarted" : "started (was not running)", seconds);
         }
     }
 
@@ -211,30 +237,16 @@ final class ClusterCommand implements Runnable {
     @Command(name = "kill", mixinStandardHelpOptions = true,
             description = "SIGKILL services, as a crash would (no restart): the other scheduler instances or workers take over their "
                     + "partitions after the session timeout; 'cluster restart' brings one back.")
-    static final class Kill implements Callable<Integer> {
-
-        @picocli.CommandLine.Mixin
-        DirOption dir;
-
-        @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "scheduler-stream-N or gpu-worker-sim-N.")
-        List<String> names;
+    static final class Kill extends OnServices {
 
         @Override
-        public Integer call() throws Exception {
-            final LocalCluster cluster = dir.cluster();
-            int status = 0;
-            for (final String n : names) {
-                if (LocalCluster.instance(n, LocalCluster.SCHEDULER) < 0 && LocalCluster.instance(n, LocalCluster.WORKER) < 0) {
-                    throw new IllegalArgumentException("kill: unknown service '" + n + "' (scheduler-stream-N or gpu-worker-sim-N)");
-                }
-                if (cluster.kill(n)) {
-                    System.out.println(n + " killed (SIGKILL)");
-                } else {
-                    System.out.println(n + " was not running");
-                    status = 1;
-                }
-            }
-            return status;
+        boolean act(final LocalCluster cluster, final String name) throws InterruptedException {
+            return cluster.kill(name);
+        }
+
+        @Override
+        String done(final String name, final boolean wasRunning, final double seconds) {
+            return name + (wasRunning ? " killed (SIGKILL)" : " was not running");
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.kvsched.cli;
 
 import org.kvsched.core.policy.ParamSpec;
+import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyKind;
 
 import picocli.CommandLine.Command;
@@ -11,10 +12,10 @@ final class PoliciesCommand implements Runnable {
 
     @Override
     public void run() {
-        for (final PolicyKind kind : PolicyKind.values()) {
-            System.out.println(kind.policyName() + (kind.needsLengths() ? "  [uses predicted lengths]" : ""));
+        for (final PolicyFactory kind : PolicyKind.all()) {
+            System.out.println(kind.name() + (kind.needsLengths() ? "  [uses predicted lengths]" : ""));
             System.out.println("    " + kind.description());
-            for (final ParamSpec p : kind.params()) {
+            for (final ParamSpec p : kind.parameters()) {
                 System.out.printf("    %-26s default %-8s %s%n", p.name(), p.defaultValue(), p.description());
             }
         }

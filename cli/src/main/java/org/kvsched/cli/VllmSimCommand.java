@@ -63,6 +63,11 @@ final class VllmSimCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String eos;
 
+    @Option(names = "--stream-interval", paramLabel = "TOKENS", defaultValue = "1",
+            description = "Tokens per streamed chunk, as vLLM's --stream-interval: fewer chunks for the client to parse at high "
+                    + "speed; the first token and the finish leave at once (default: ${DEFAULT-VALUE}).")
+    int streamInterval;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the output-length draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -75,11 +80,12 @@ final class VllmSimCommand implements Callable<Integer> {
         }
         final VllmSimSettings settings = new VllmSimSettings(profile,
                 servedModelName == null ? profile.name() : servedModelName, host, port, speed, maxNumSeqs,
-                maxNumBatchedTokens, maxModelLen == 0 ? defaults.maxModelLen() : maxModelLen, EosModel.parse(eos, seed));
+                maxNumBatchedTokens, maxModelLen == 0 ? defaults.maxModelLen() : maxModelLen, EosModel.parse(eos, seed), streamInterval);
         final VllmSimServer server = VllmSimServer.start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vllm-sim-shutdown"));
-        System.out.printf("vllm-sim: serving %s at %s (speed %s, KV %,d tokens, max-num-seqs %d, max-model-len %d)%n",
-                settings.servedModelName(), server.url(), speed, profile.kvCapacityTokens(), maxNumSeqs, settings.maxModelLen());
+        System.out.printf("vllm-sim: serving %s at %s (speed %s, KV %,d tokens, max-num-seqs %d, max-model-len %d, stream-interval %d)%n",
+                settings.servedModelName(), server.url(), speed, profile.kvCapacityTokens(), maxNumSeqs, settings.maxModelLen(),
+                streamInterval);
         System.out.flush();
         server.join();
         return 0;

@@ -59,6 +59,16 @@ class ClusterCommandTest {
     }
 
     @Test
+    void killRefusesUnknownNamesAndNeedsARunningCluster(@TempDir final Path root) {
+        final CliRunner.Result bad = CliRunner.run("cluster", "kill", "--dir", root.toString(), "scheduler-stream");
+        assertEquals(2, bad.exitCode(), bad.err());
+        assertTrue(bad.err().contains("kill: unknown service 'scheduler-stream' (scheduler-stream-N or gpu-worker-sim-N"), bad.err());
+        final CliRunner.Result none = CliRunner.run("cluster", "kill", "--dir", root.toString(), "gpu-worker-sim-0");
+        assertEquals(1, none.exitCode(), none.err());
+        assertTrue(none.err().contains("kvsched cluster kill: no running cluster in"), none.err());
+    }
+
+    @Test
     void restartWithoutARunningClusterStartsNothing(@TempDir final Path root) {
         final CliRunner.Result r = CliRunner.run("cluster", "restart", "--dir", root.toString(), "scheduler-stream-0");
         assertEquals(1, r.exitCode(), r.err());

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyKind;
 
 class CompareCommandTest {
@@ -32,22 +33,22 @@ class CompareCommandTest {
     @Test
     void acceptsEveryRegisteredPolicy() {
         final StringBuilder all = new StringBuilder();
-        for (final PolicyKind k : PolicyKind.values()) {
+        for (final PolicyFactory k : PolicyKind.all()) {
             if (k.offline()) {
                 continue; // built from the whole workload with its own model requirements (hindsight-opt)
             }
             if (all.length() > 0) {
                 all.append(',');
             }
-            all.append(k.policyName());
+            all.append(k.name());
         }
         final CliRunner.Result r = CliRunner.run("compare", "--policies", all.toString(), "--requests", "60");
         assertEquals(0, r.exitCode(), r.err());
-        for (final PolicyKind k : PolicyKind.values()) {
+        for (final PolicyFactory k : PolicyKind.all()) {
             if (k.offline()) {
                 continue;
             }
-            assertTrue(r.out().contains(k.policyName()), k.policyName() + " missing from\n" + r.out());
+            assertTrue(r.out().contains(k.name()), k.name() + " missing from\n" + r.out());
         }
     }
 

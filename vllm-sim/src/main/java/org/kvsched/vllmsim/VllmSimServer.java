@@ -409,15 +409,28 @@ public final class VllmSimServer implements AutoCloseable {
         }
     }
 
-    /** A streamed request: one chunk per token, then the usage chunk if asked, then {@code [DONE]}. */
+    /**
+     * A streamed request: a chunk per {@code --stream-interval} tokens (the first token and the finish at once),
+     * then the usage chunk if asked, then {@code [DONE]}.
+     */
     private final class Streaming extends Answer {
+        /** Text of the tokens generated but not sent yet (more than one only with a stream interval above 1). */
+        private final StringBuilder pending = new StringBuilder();
+        private int sent;
+
         Streaming(final Exchange exchange, final String id, final long created, final CompletionParams p) {
             super(exchange, id, created, p);
         }
 
         @Override
         public void onToken(final int index, final FinishReason finish) {
-            final String text = finish == FinishReason.EOS ? "" : word(index);
+            pending.append(finish == FinishReason.EOS ? "" : word(index));
+            if (finish == null && index > 1 && index - sent < settings.streamInterval()) {
+                return;
+            }
+            final String text = pending.toString();
+            pending.setLength(0);
+            sent = index;
             final Wire.Usage usage = p.continuousUsage() ? Wire.Usage.of(p.promptTokens(), index) : null;
             final byte[] chunk = event(completion(List.of(new Wire.Choice(0, text, null,
                     finish == null ? null : Wire.finishReason(finish), null)), usage));

@@ -18,9 +18,11 @@ import org.kvsched.core.workload.EosModel;
  * @param maxModelLen         longest prompt + {@code max_tokens} accepted, tokens (vLLM's {@code --max-model-len});
  *                            at most the KV capacity, so every accepted request fits the cache alone
  * @param eos                 output lengths of requests without {@code ignore_eos} (the emulated EOS) and their seed
+ * @param streamInterval      tokens per streamed chunk (vLLM's {@code --stream-interval}): a chunk leaves once this many
+ *                            tokens are pending; the first token and the finish always leave at once; &gt;= 1
  */
 public record VllmSimSettings(ModelProfile profile, String servedModelName, String host, int port, double speed,
-                              int maxNumSeqs, int maxNumBatchedTokens, int maxModelLen, EosModel eos) {
+                              int maxNumSeqs, int maxNumBatchedTokens, int maxModelLen, EosModel eos, int streamInterval) {
 
     /** vLLM's default {@code --max-num-seqs} for its OpenAI server on an A100. */
     public static final int DEFAULT_MAX_NUM_SEQS = 256;
@@ -50,6 +52,15 @@ public record VllmSimSettings(ModelProfile profile, String servedModelName, Stri
             throw new IllegalArgumentException("vllm-sim: --max-model-len must be in 2.." + profile.kvCapacityTokens()
                     + " (the KV capacity in tokens), got " + maxModelLen);
         }
+        if (streamInterval < 1) {
+            throw new IllegalArgumentException("vllm-sim: --stream-interval must be >= 1, got " + streamInterval);
+        }
+    }
+
+    /** The same settings without the stream interval (one token per chunk, vLLM's default). */
+    public VllmSimSettings(final ModelProfile profile, final String servedModelName, final String host, final int port, final double speed,
+                           final int maxNumSeqs, final int maxNumBatchedTokens, final int maxModelLen, final EosModel eos) {
+        this(profile, servedModelName, host, port, speed, maxNumSeqs, maxNumBatchedTokens, maxModelLen, eos, 1);
     }
 
     /**
@@ -66,23 +77,29 @@ public record VllmSimSettings(ModelProfile profile, String servedModelName, Stri
     /** The same settings on another port. */
     public VllmSimSettings withPort(final int newPort) {
         return new VllmSimSettings(profile, servedModelName, host, newPort, speed, maxNumSeqs, maxNumBatchedTokens,
-                maxModelLen, eos);
+                maxModelLen, eos, streamInterval);
     }
 
     /** The same settings at another speed. */
     public VllmSimSettings withSpeed(final double newSpeed) {
         return new VllmSimSettings(profile, servedModelName, host, port, newSpeed, maxNumSeqs, maxNumBatchedTokens,
-                maxModelLen, eos);
+                maxModelLen, eos, streamInterval);
     }
 
     /** The same settings with another cap on running requests. */
     public VllmSimSettings withMaxNumSeqs(final int seqs) {
-        return new VllmSimSettings(profile, servedModelName, host, port, speed, seqs, maxNumBatchedTokens, maxModelLen, eos);
+        return new VllmSimSettings(profile, servedModelName, host, port, speed, seqs, maxNumBatchedTokens, maxModelLen, eos, streamInterval);
     }
 
     /** The same settings with another output-length model. */
     public VllmSimSettings withEos(final EosModel newEos) {
         return new VllmSimSettings(profile, servedModelName, host, port, speed, maxNumSeqs, maxNumBatchedTokens,
-                maxModelLen, newEos);
+                maxModelLen, newEos, streamInterval);
+    }
+
+    /** The same settings with another stream interval. */
+    public VllmSimSettings withStreamInterval(final int tokens) {
+        return new VllmSimSettings(profile, servedModelName, host, port, speed, maxNumSeqs, maxNumBatchedTokens, maxModelLen, eos,
+                tokens);
     }
 }

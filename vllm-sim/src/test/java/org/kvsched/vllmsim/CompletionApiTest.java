@@ -118,6 +118,24 @@ class CompletionApiTest {
     }
 
     @Test
+    void aStreamIntervalSendsTheFirstTokenAtOnceThenEveryNthAndTheFinish() throws Exception {
+        try (SimHarness coarse = new SimHarness(SimHarness.settings("llama2-7b-a100", 1000, "fixed:" + EOS_AT).withStreamInterval(4))) {
+            final HttpResponse<String> r = coarse.post("{\"prompt\":[9,9,9,9],\"max_tokens\":10,\"ignore_eos\":true,\"stream\":true,"
+                    + "\"stream_options\":{\"include_usage\":true,\"continuous_usage_stats\":true}}");
+            final List<String> events = SimHarness.events(r.body());
+            assertEquals("[DONE]", events.get(events.size() - 1));
+            final List<JsonNode> tokens = events.subList(0, events.size() - 1).stream().map(SimHarness::parse)
+                    .filter(c -> c.get("choices").size() > 0).toList();
+            // Tokens 1 | 2-5 | 6-9 | 10 (the finish): as vLLM's --stream-interval 4 groups them.
+            assertEquals(List.of(1, 5, 9, 10), tokens.stream().map(c -> c.get("usage").get("completion_tokens").asInt()).toList());
+            final StringBuilder text = new StringBuilder();
+            tokens.forEach(t -> text.append(t.get("choices").get(0).get("text").asText()));
+            assertEquals(VllmSimServer.text(10, org.kvsched.core.engine.FinishReason.LENGTH), text.toString(), "no token lost or repeated");
+            assertEquals("length", tokens.get(3).get("choices").get(0).get("finish_reason").asText());
+        }
+    }
+
+    @Test
     void nonStreamingBody() throws Exception {
         final HttpResponse<String> r = sim.post("{\"prompt\":[5,6,7,8,9],\"max_tokens\":4,\"ignore_eos\":true}");
         assertEquals(200, r.statusCode(), r.body());

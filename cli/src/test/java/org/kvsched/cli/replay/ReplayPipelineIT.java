@@ -26,6 +26,7 @@ import org.kvsched.core.exec.ModelProfile;
 import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.policy.PolicyConfig;
+import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyKind;
 import org.kvsched.core.sim.PolicySwap;
 import org.kvsched.core.sim.Simulation;
@@ -93,9 +94,9 @@ class ReplayPipelineIT {
     @ValueSource(strings = {"fcfs-vllm", "gsa"})
     @Timeout(120)
     void policiesAreIdenticalToTheInMemoryEngine(final String name) throws Exception {
-        final PolicyKind kind = PolicyKind.byName(name);
-        final PolicyConfig policy = PolicyConfig.parse(kind.policyName());
-        final ReplayRun.Outcome out = ReplayRun.run(spec(trace, policy, 2, "it-" + kind.policyName() + "."));
+        final PolicyFactory kind = PolicyKind.byName(name);
+        final PolicyConfig policy = PolicyConfig.parse(kind.name());
+        final ReplayRun.Outcome out = ReplayRun.run(spec(trace, policy, 2, "it-" + kind.name() + "."));
         final Verification.Result check = Verification.compare(inMemory(trace, policy, 2), out.run().outcomes());
         assertTrue(check.identical(), check.message());
         assertEquals(trace.size(), check.identicalCount());

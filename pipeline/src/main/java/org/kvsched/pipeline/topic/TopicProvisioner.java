@@ -1,5 +1,6 @@
 package org.kvsched.pipeline.topic;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.kvsched.pipeline.service.Service;
 import org.kvsched.pipeline.service.ServiceConfig;
 import org.kvsched.pipeline.service.ServiceMain;
@@ -79,8 +81,8 @@ public final class TopicProvisioner implements Service {
             for (final NewTopic t : newTopics(topics, replicas)) {
                 createIfAbsent(admin, t);
             }
-            final Map<String, TopicDescription> described = admin.describeTopics(List.of(topics.arrivals().name(), topics.plans().name(),
-                    topics.stepReports().name())).allTopicNames().get();
+            final Map<String, TopicDescription> described = describeNew(admin, List.of(topics.arrivals().name(), topics.plans().name(),
+                    topics.stepReports().name()));
             for (final TopicDescription d : described.values()) {
                 if (d.partitions().size() != replicas) {
                     throw new IllegalArgumentException("topic " + d.name() + " has " + d.partitions().size() + " partitions but the run has "
@@ -89,6 +91,22 @@ public final class TopicProvisioner implements Service {
             }
         } catch (final ExecutionException e) {
             throw new IllegalStateException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Describes topics just created: a loaded broker may not serve their metadata yet, so retry that for up to 30 s. */
+    private static Map<String, TopicDescription> describeNew(final Admin admin, final List<String> names)
+            throws InterruptedException, ExecutionException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (final ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

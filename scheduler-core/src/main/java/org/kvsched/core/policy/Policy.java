@@ -15,7 +15,7 @@ import java.util.Comparator;
  */
 public interface Policy {
 
-    /** The registry name of this policy (e.g. {@code fcfs-vllm}). */
+    /** The registry name of this policy (e.g. {@code fcfs-vllm}): its {@link PolicyFactory#name()}, written only there. */
     String name();
 
     /** Decides the next batch. */

@@ -7,8 +7,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The parameter values given to one policy, checked against its {@link ParamSpec}s: an unknown key or
- * a malformed value fails at start with one line naming the key and the accepted values.
+ * The parameter values given to one policy, checked against its {@link ParamSpec}s: the one place where
+ * parameters are checked. An unknown key, a malformed value or a value outside its range fails at
+ * construction with one line naming the key ({@code policy.<kind>.<key>}) and what is accepted, so an
+ * instance always holds valid values.
  */
 public final class PolicyParams {
 
@@ -32,6 +34,21 @@ public final class PolicyParams {
                         + "; accepted: " + (accepted.isEmpty() ? "(none)" : String.join(", ", accepted)));
             }
         }
+        for (final ParamSpec spec : specs) {
+            check(spec);
+        }
+    }
+
+    /** Reads the value (given or default) by its type and checks its range. */
+    private void check(final ParamSpec spec) {
+        final String name = spec.name();
+        switch (spec.type()) {
+            case INT -> require(spec.range().contains(getInt(name)), name, spec.range().describe());
+            case NUMBER -> require(spec.range().contains(getDouble(name)), name, spec.range().describe());
+            case BOOLEAN -> getBoolean(name);
+            case TEXT -> { }
+            default -> throw new IllegalStateException("unknown type " + spec.type());
+        }
     }
 
     private String raw(final String name) {
@@ -47,6 +64,7 @@ public final class PolicyParams {
         throw new IllegalStateException("policy " + kind + " reads undeclared parameter " + name);
     }
 
+    /** The value of an integer parameter. */
     public int getInt(final String name) {
         try {
             return Integer.parseInt(raw(name));
@@ -55,6 +73,7 @@ public final class PolicyParams {
         }
     }
 
+    /** The value of a numeric parameter. */
     public double getDouble(final String name) {
         try {
             return Double.parseDouble(raw(name));
@@ -63,6 +82,7 @@ public final class PolicyParams {
         }
     }
 
+    /** The value of a true/false parameter. */
     public boolean getBoolean(final String name) {
         final String v = raw(name);
         if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
@@ -71,6 +91,7 @@ public final class PolicyParams {
         throw new IllegalArgumentException("policy." + kind + "." + name + ": expected true or false, got '" + v + "'");
     }
 
+    /** The value as text (trimmed), for parameters the factory parses itself. */
     public String getString(final String name) {
         return raw(name);
     }

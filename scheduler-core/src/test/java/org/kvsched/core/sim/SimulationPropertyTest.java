@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -20,6 +19,7 @@ import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.kv.KvCache;
 import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.model.WorkloadRequest;
+import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyKind;
 
 /**
@@ -40,7 +40,7 @@ class SimulationPropertyTest {
     private static final int SEEDS = 60;
 
     /** Online policies only: an offline one is built from the whole workload and has its own tests. */
-    private static final List<PolicyKind> POLICIES = Arrays.stream(PolicyKind.values()).filter(k -> !k.offline()).toList();
+    private static final List<PolicyFactory> POLICIES = PolicyKind.all().stream().filter(k -> !k.offline()).toList();
 
     /** One random case, printed in the test name so a failure is reproducible from the report alone. */
     record Case(long seed, String policy, String model, int replicas, String routing, List<WorkloadRequest> requests) {
@@ -53,7 +53,7 @@ class SimulationPropertyTest {
 
     static Case draw(final long seed) {
         final SplittableRandom rng = new SplittableRandom(seed);
-        final String policy = POLICIES.get(rng.nextInt(POLICIES.size())).policyName() + (rng.nextInt(4) == 0 ? "!" : "");
+        final String policy = POLICIES.get(rng.nextInt(POLICIES.size())).name() + (rng.nextInt(4) == 0 ? "!" : "");
         final boolean unit = rng.nextBoolean();
         // Small caches so that most draws run into the KV limit; the unit model counts in tokens (block size 1).
         final int kv = unit ? 24 + rng.nextInt(100) : 2048 * (1 + rng.nextInt(4));

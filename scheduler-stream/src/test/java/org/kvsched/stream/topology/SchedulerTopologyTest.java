@@ -41,7 +41,8 @@ import org.kvsched.core.metrics.MetricsCollector;
 import org.kvsched.core.metrics.RequestOutcome;
 import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
-
+import org.kvsched.core.policy.PolicyFactory;
+import org.kvsched.core.policy.baseline.FcfsVllmFactory;
 import org.kvsched.core.policy.PolicyKind;
 import org.kvsched.core.sim.Simulation;
 import org.kvsched.core.sim.SimulationSetup;
@@ -167,13 +168,13 @@ class SchedulerTopologyTest {
     }
 
     /** Every online policy (an offline one is built from the whole workload in advance, not from a stream). */
-    static java.util.stream.Stream<PolicyKind> onlinePolicies() {
-        return java.util.Arrays.stream(PolicyKind.values()).filter(k -> !k.offline());
+    static java.util.stream.Stream<PolicyFactory> onlinePolicies() {
+        return PolicyKind.all().stream().filter(k -> !k.offline());
     }
 
     @ParameterizedTest
     @MethodSource("onlinePolicies")
-    void resultsEqualTheInMemoryEngine(final PolicyKind kind) {
+    void resultsEqualTheInMemoryEngine(final PolicyFactory kind) {
         assertIdentical(kind, workload(), "1000");
     }
 
@@ -193,9 +194,9 @@ class SchedulerTopologyTest {
         assertIdentical(PolicyKind.byName(policy), workload(), "7");
     }
 
-    private void assertIdentical(final PolicyKind kind, final Workload w, final String snapshotEvery) {
+    private void assertIdentical(final PolicyFactory kind, final Workload w, final String snapshotEvery) {
         // The workload is known in-process, as under replay: policies that derive parameters from it see the same.
-        final SchedulerSettings s = settings(kind.policyName(), w, snapshotEvery);
+        final SchedulerSettings s = settings(kind.name(), w, snapshotEvery);
         final MetricsCollector kafka = new MetricsCollector();
         try (Harness h = new Harness(s, stateDir)) {
             long seq = 0;
@@ -219,7 +220,7 @@ class SchedulerTopologyTest {
             assertEquals(expected.get(i), actual.get(i), "request " + i);
         }
         assertEquals(sim.result().summary(), kafka.summary(1, s.model().kvCapacityTokens()));
-        assertTrue(sim.result().summary().preemptions() > 0 || kind != PolicyKind.FCFS_VLLM, "the test should exercise preemption");
+        assertTrue(sim.result().summary().preemptions() > 0 || !kind.name().equals(FcfsVllmFactory.NAME), "the test should exercise preemption");
         assertEquals(w.size(), sim.result().summary().completed() + sim.result().summary().rejected());
     }
 

@@ -12,6 +12,7 @@ import org.kvsched.core.model.WorkloadRequest;
 import org.kvsched.core.model.RequestEvent;
 import org.kvsched.core.model.RequestEventKind;
 import org.kvsched.core.policy.Policy;
+import org.kvsched.core.policy.mcsf.McsfFactory;
 import org.kvsched.core.policy.mcsf.McsfPolicy;
 import org.kvsched.core.sim.ProgressListener;
 import org.kvsched.core.sim.Router;
@@ -43,7 +44,7 @@ final class UnitReplay {
 
     /** MC-SF planning against exactly {@code m} tokens. */
     static Policy mcsf(final int m) {
-        return new McsfPolicy("mcsf", true, 0.0, m);
+        return new McsfPolicy(McsfFactory.MCSF.name(), true, 0.0, m);
     }
 
     /** Runs {@code policy} over {@code requests} on a cache of m tokens. */

@@ -18,6 +18,7 @@ import org.kvsched.core.metrics.Stats;
 import org.kvsched.core.metrics.Summary;
 import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.policy.PolicyConfig;
+import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyKind;
 import org.kvsched.core.sim.ProgressListener;
 import org.kvsched.core.sim.Simulation;
@@ -63,9 +64,9 @@ public final class AzureReplayExperiment implements Experiment {
     /** Every registered online policy in registry order (an offline one needs the whole workload in advance). */
     static List<String> onlinePolicies() {
         final List<String> list = new ArrayList<>();
-        for (final PolicyKind k : PolicyKind.values()) {
+        for (final PolicyFactory k : PolicyKind.all()) {
             if (!k.offline()) {
-                list.add(k.policyName());
+                list.add(k.name());
             }
         }
         return List.copyOf(list);

@@ -20,6 +20,7 @@ import org.kvsched.core.exec.ModelCatalog;
 import org.kvsched.core.metrics.Summary;
 import org.kvsched.core.model.LengthPredictor;
 import org.kvsched.core.policy.PolicyConfig;
+import org.kvsched.core.policy.PolicyFactory;
 import org.kvsched.core.policy.PolicyKind;
 import org.kvsched.core.sim.ProgressListener;
 import org.kvsched.core.sim.Simulation;
@@ -42,8 +43,8 @@ class AzureReplayExperimentTest {
     @Test
     void replaysEveryOnlinePolicyAndNoOfflineOne() {
         final List<String> online = AzureReplayExperiment.onlinePolicies();
-        for (final PolicyKind k : PolicyKind.values()) {
-            assertEquals(!k.offline(), online.contains(k.policyName()), k.policyName());
+        for (final PolicyFactory k : PolicyKind.all()) {
+            assertEquals(!k.offline(), online.contains(k.name()), k.name());
         }
         assertFalse(online.contains("hindsight-opt"));
         assertEquals(online.size(), online.stream().distinct().count(), "each policy once: " + online);

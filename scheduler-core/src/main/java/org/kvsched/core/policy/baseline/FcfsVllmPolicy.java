@@ -39,7 +39,7 @@ public final class FcfsVllmPolicy implements Policy {
 
     @Override
     public String name() {
-        return "fcfs-vllm";
+        return FcfsVllmFactory.NAME;
     }
 
     @Override

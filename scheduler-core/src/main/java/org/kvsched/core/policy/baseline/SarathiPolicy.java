@@ -45,7 +45,7 @@ public final class SarathiPolicy implements Policy {
 
     @Override
     public String name() {
-        return "sarathi";
+        return SarathiFactory.NAME;
     }
 
     @Override

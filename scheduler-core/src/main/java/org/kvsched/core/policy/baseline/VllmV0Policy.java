@@ -48,7 +48,7 @@ public final class VllmV0Policy implements Policy {
 
     @Override
     public String name() {
-        return "vllm-v0";
+        return VllmV0Factory.NAME;
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class FcfsRestartPolicy implements Policy {
 
     @Override
     public String name() {
-        return "fcfs-restart";
+        return FcfsRestartFactory.NAME;
     }
 
     @Override

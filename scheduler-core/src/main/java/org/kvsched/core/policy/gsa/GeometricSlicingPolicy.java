@@ -55,17 +55,11 @@ public final class GeometricSlicingPolicy implements Policy {
     /** Which algorithm of the paper. */
     public enum Mode {
         /** Geometric slicing: non-clairvoyant, kill and restart at slice ends. */
-        GSA("gsa"),
+        GSA,
         /** Geometric batching: clairvoyant length classes, each a staggered pipeline. */
-        GBA("gba"),
+        GBA,
         /** GBA with early starts into holes of the pipeline. */
-        GBA_D("gba-d");
-
-        private final String policyName;
-
-        Mode(final String policyName) {
-            this.policyName = policyName;
-        }
+        GBA_D;
 
         boolean clairvoyant() {
             return this != GSA;
@@ -120,9 +114,7 @@ public final class GeometricSlicingPolicy implements Policy {
      * @param overlap true: start from the lowest level with a waiting job (online); false: back-to-back phases (offline paper)
      */
     public GeometricSlicingPolicy(final Mode mode, final double alpha, final double beta, final boolean overlap) {
-        if (!(alpha > 1) || !(beta >= 1)) {
-            throw new IllegalArgumentException(mode.policyName + ": need alpha > 1 and beta >= 1, got " + alpha + ", " + beta);
-        }
+        assert alpha > 1 && beta >= 1 : "alpha " + alpha + ", beta " + beta + " (GsaFactory checks the ranges)";
         this.mode = mode;
         this.alpha = alpha;
         this.beta = beta;
@@ -131,7 +123,7 @@ public final class GeometricSlicingPolicy implements Policy {
 
     @Override
     public String name() {
-        return mode.policyName;
+        return GsaFactory.of(mode).name();
     }
 
     /** committed, latest (each: present, level, tau, lanes, t0, next slot) and the iteration of the latest decision. */

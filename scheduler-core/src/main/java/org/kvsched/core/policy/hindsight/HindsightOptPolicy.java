@@ -90,7 +90,7 @@ public final class HindsightOptPolicy implements Policy {
 
     @Override
     public String name() {
-        return "hindsight-opt";
+        return HindsightOptFactory.NAME;
     }
 
     @Override

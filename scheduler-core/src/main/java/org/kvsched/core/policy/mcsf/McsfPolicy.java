@@ -61,9 +61,7 @@ public final class McsfPolicy implements Policy {
      * @param capacityTokens KV capacity of the replica, tokens (clips predictions)
      */
     public McsfPolicy(final String name, final boolean shortestFirst, final double reserve, final int capacityTokens) {
-        if (!(reserve >= 0 && reserve < 1)) {
-            throw new IllegalArgumentException("reserve must be in [0, 1), got " + reserve);
-        }
+        assert reserve >= 0 && reserve < 1 : "reserve " + reserve + " (McsfFactory checks the range)";
         this.name = name;
         this.shortestFirst = shortestFirst;
         this.reserve = reserve;

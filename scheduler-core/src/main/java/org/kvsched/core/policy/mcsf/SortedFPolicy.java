@@ -60,12 +60,8 @@ public final class SortedFPolicy implements Policy {
      * @param capacityTokens KV capacity of the replica, tokens
      */
     public SortedFPolicy(final double reserve, final int maxSkips, final int capacityTokens) {
-        if (!(reserve >= 0 && reserve < 1)) {
-            throw new IllegalArgumentException("reserve must be in [0, 1), got " + reserve);
-        }
-        if (maxSkips < 0) {
-            throw new IllegalArgumentException("max-skips must be >= 0, got " + maxSkips);
-        }
+        assert reserve >= 0 && reserve < 1 && maxSkips >= 0 : "reserve " + reserve + ", max-skips " + maxSkips
+                + " (SortedFFactory checks the ranges)";
         this.reserve = reserve;
         this.maxSkips = maxSkips;
         this.capacityTokens = capacityTokens;
@@ -74,7 +70,7 @@ public final class SortedFPolicy implements Policy {
 
     @Override
     public String name() {
-        return "sorted-f";
+        return SortedFFactory.NAME;
     }
 
     @Override

@@ -162,7 +162,7 @@ public record NestedThresholds(List<Integer> boundaries, List<Integer> perStage,
     /** Explicit boundaries and thresholds (no workload). */
     public static NestedThresholds explicit(final List<Integer> boundaries, final List<Integer> n) {
         if (boundaries.size() != n.size()) {
-            throw new IllegalArgumentException("nested-wait: " + n.size() + " thresholds for " + boundaries.size() + " segments");
+            throw new IllegalArgumentException(NestedWaitFactory.NAME + ": " + n.size() + " thresholds for " + boundaries.size() + " segments");
         }
         final List<Double> reach = new ArrayList<>();
         for (int k = 0; k < n.size(); k++) {

@@ -55,13 +55,13 @@ public final class NestedWaitPolicy implements Policy {
     public NestedWaitPolicy(final List<Integer> boundaries, final List<Integer> thresholds, final boolean gateDecodes,
                             final int scanLimit) {
         if (boundaries.isEmpty() || boundaries.size() != thresholds.size()) {
-            throw new IllegalArgumentException("nested-wait: " + thresholds.size() + " thresholds for " + boundaries.size() + " segments");
+            throw new IllegalArgumentException(name() + ": " + thresholds.size() + " thresholds for " + boundaries.size() + " segments");
         }
         this.boundaries = boundaries.stream().mapToInt(Integer::intValue).toArray();
         this.thresholds = thresholds.stream().mapToInt(Integer::intValue).toArray();
         for (int k = 0; k < this.boundaries.length; k++) {
             if (this.thresholds[k] < 1 || this.boundaries[k] < 1 || (k > 0 && this.boundaries[k] <= this.boundaries[k - 1])) {
-                throw new IllegalArgumentException("nested-wait: boundaries must increase from 1 and thresholds be >= 1, got "
+                throw new IllegalArgumentException(name() + ": boundaries must increase from 1 and thresholds be >= 1, got "
                         + boundaries + " / " + thresholds);
             }
         }
@@ -71,7 +71,7 @@ public final class NestedWaitPolicy implements Policy {
 
     @Override
     public String name() {
-        return "nested-wait";
+        return NestedWaitFactory.NAME;
     }
 
     /**

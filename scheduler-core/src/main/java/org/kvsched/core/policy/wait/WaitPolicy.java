@@ -56,14 +56,14 @@ public final class WaitPolicy implements Policy {
     public WaitPolicy(final TypeMix mix, final List<Integer> group, final List<Integer> spacing, final boolean gateDecodes,
                       final int scanLimit) {
         if (group.size() != mix.size() || spacing.size() != mix.size()) {
-            throw new IllegalArgumentException("wait: " + group.size() + " thresholds for " + mix.size() + " types");
+            throw new IllegalArgumentException(name() + ": " + group.size() + " thresholds for " + mix.size() + " types");
         }
         this.mix = mix;
         this.group = group.stream().mapToInt(Integer::intValue).toArray();
         this.spacing = spacing.stream().mapToInt(Integer::intValue).toArray();
         for (int j = 0; j < mix.size(); j++) {
             if (this.group[j] < 1 || this.spacing[j] < 1) {
-                throw new IllegalArgumentException("wait: groups and spacings must be >= 1, got " + group + " / " + spacing);
+                throw new IllegalArgumentException(name() + ": groups and spacings must be >= 1, got " + group + " / " + spacing);
             }
         }
         this.gateDecodes = gateDecodes;
@@ -77,7 +77,7 @@ public final class WaitPolicy implements Policy {
 
     @Override
     public String name() {
-        return "wait";
+        return WaitFactory.NAME;
     }
 
     /** The type mix this policy schedules by. */

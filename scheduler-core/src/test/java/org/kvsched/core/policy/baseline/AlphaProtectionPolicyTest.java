@@ -13,7 +13,7 @@ class AlphaProtectionPolicyTest {
     @Test
     void admitsFcfsOnlyUnderTheProtectionThreshold() {
         // 100 one-token blocks, alpha 0.3: admission while used <= 70.
-        final ScenarioDriver d = new ScenarioDriver(new AlphaProtectionPolicy("alpha-protection", 0.3, 1.0), 100, 1);
+        final ScenarioDriver d = new ScenarioDriver(new AlphaProtectionPolicy(AlphaProtectionFactory.ALPHA_PROTECTION.name(), 0.3, 1.0), 100, 1);
         d.arrive(0, 40, 30).arrive(1, 25, 30).arrive(2, 5, 30);
         // 40 + 25 = 65 fits; + 5 = 70 fits; threshold is inclusive.
         assertEquals(Map.of(0L, 40, 1L, 25, 2L, 5), d.step());
@@ -24,7 +24,7 @@ class AlphaProtectionPolicyTest {
 
     @Test
     void greedyClearsEveryRunningRequestOnOverflow() {
-        final ScenarioDriver d = new ScenarioDriver(new AlphaProtectionPolicy("alpha-protection", 0.0, 1.0), 10, 1);
+        final ScenarioDriver d = new ScenarioDriver(new AlphaProtectionPolicy(AlphaProtectionFactory.ALPHA_PROTECTION.name(), 0.0, 1.0), 10, 1);
         d.arrive(0, 4, 6).arrive(1, 4, 6);
         d.step();
         d.step();
@@ -38,7 +38,7 @@ class AlphaProtectionPolicyTest {
 
     @Test
     void betaClearingEvictsOnlyAFractionNewestFirst() {
-        final ScenarioDriver d = new ScenarioDriver(new AlphaProtectionPolicy("alpha-beta-clearing", 0.0, 0.5), 12, 1);
+        final ScenarioDriver d = new ScenarioDriver(new AlphaProtectionPolicy(AlphaProtectionFactory.ALPHA_BETA_CLEARING.name(), 0.0, 0.5), 12, 1);
         d.arrive(0, 3, 9).arrive(1, 3, 9).arrive(2, 3, 9).arrive(3, 3, 9);
         d.step(); // 12 blocks used
         final Map<Long, Integer> plan = d.step();

@@ -65,7 +65,7 @@ class GeometricSlicingPolicyTest {
     }
 
     /** The registry's policy of the given kind with its default parameters. */
-    private static org.kvsched.core.policy.Policy byDefault(final org.kvsched.core.policy.PolicyKind kind, final int kv) {
+    private static org.kvsched.core.policy.Policy byDefault(final org.kvsched.core.policy.PolicyFactory kind, final int kv) {
         return kind.create(Map.of(), new org.kvsched.core.policy.PolicyContext(UnitTimeModel.INSTANCE, kv, 1, 1));
     }
 
@@ -77,8 +77,7 @@ class GeometricSlicingPolicyTest {
      */
     @Test
     void aLongerClassStartsWhileAShorterJobRuns() {
-        for (final org.kvsched.core.policy.PolicyKind kind : List.of(org.kvsched.core.policy.PolicyKind.GBA,
-                org.kvsched.core.policy.PolicyKind.GBA_D)) {
+        for (final GsaFactory kind : List.of(GsaFactory.GBA, GsaFactory.GBA_D)) {
             // KV 1000: outputs 8 (class 3) and 40 (class 6), prompt 2.
             final ScenarioDriver online = new ScenarioDriver(byDefault(kind, 1000), 1000, 1);
             online.arrive(0, 2, 8).arrive(1, 2, 40);

@@ -23,6 +23,7 @@ import org.kvsched.core.model.RequestEventKind;
 import org.kvsched.core.policy.Policy;
 import org.kvsched.core.policy.PolicyContext;
 import org.kvsched.core.policy.PolicyKind;
+import org.kvsched.core.policy.mcsf.McsfFactory;
 import org.kvsched.core.policy.mcsf.McsfPolicy;
 import org.kvsched.core.sim.ProgressListener;
 import org.kvsched.core.sim.Router;
@@ -90,7 +91,7 @@ class HindsightTest {
             }
             // The memory model is the mechanism's: MC-SF through the scheduler equals the offline greedy, and
             // the optimal schedule replays to the same total latency.
-            assertEquals(greedyValue, replay(new McsfPolicy("mcsf", true, 0, kv), reqs, kv, 1), "trial " + trial);
+            assertEquals(greedyValue, replay(new McsfPolicy(McsfFactory.MCSF.name(), true, 0, kv), reqs, kv, 1), "trial " + trial);
             final long replayed = replay(new HindsightOptPolicy(reqs, opt, UnitTimeModel.UNIT_MICROS), reqs, kv, 1);
             if (trial % 2 == 0) {
                 // All at time 0: an optimal plan never idles an empty cache, so the replay is exact.
@@ -131,7 +132,7 @@ class HindsightTest {
             final List<WorkloadRequest> reqs = tiny(rng, 5, kv, true);
             final HindsightProblem p = HindsightProblem.of(reqs, kv, 4, UnitTimeModel.UNIT_MICROS);
             final HindsightSolution opt = new ExhaustiveSolver().solve(p, 10, null);
-            assertEquals(p.totalLatency(p.greedyStarts(true)), replay(new McsfPolicy("mcsf", true, 0, kv), reqs, kv, 4));
+            assertEquals(p.totalLatency(p.greedyStarts(true)), replay(new McsfPolicy(McsfFactory.MCSF.name(), true, 0, kv), reqs, kv, 4));
             assertEquals(opt.totalLatency(), replay(new HindsightOptPolicy(reqs, opt, UnitTimeModel.UNIT_MICROS), reqs, kv, 4));
         }
     }
@@ -149,15 +150,15 @@ class HindsightTest {
     void theRegisteredPolicyNeedsTheWorkloadAndTheUnitModel() {
         final var unit = ModelCatalog.byName("unit:kv=12");
         final List<WorkloadRequest> reqs = tiny(new SplittableRandom(1), 4, 12, true);
-        assertThrows(IllegalArgumentException.class, () -> PolicyKind.HINDSIGHT_OPT.create(Map.of(),
+        assertThrows(IllegalArgumentException.class, () -> PolicyKind.byName(HindsightOptFactory.NAME).create(Map.of(),
                 new PolicyContext(unit.timeModel(), 12, 1, 0)));
         final var big = ModelCatalog.byName("llama2-7b-a100");
-        assertThrows(IllegalArgumentException.class, () -> PolicyKind.HINDSIGHT_OPT.create(Map.of(),
+        assertThrows(IllegalArgumentException.class, () -> PolicyKind.byName(HindsightOptFactory.NAME).create(Map.of(),
                 new PolicyContext(big.timeModel(), big.kvCapacityTokens(), 16, 0, new Workload("w", reqs))));
-        final Policy policy = PolicyKind.HINDSIGHT_OPT.create(Map.of(), new PolicyContext(unit.timeModel(), 12, 1, 0,
+        final Policy policy = PolicyKind.byName(HindsightOptFactory.NAME).create(Map.of(), new PolicyContext(unit.timeModel(), 12, 1, 0,
                 new Workload("w", reqs)));
         final HindsightSolution s = ((HindsightOptPolicy) policy).solution();
         assertEquals(s.totalLatency(), replay(policy, reqs, 12, 1));
-        assertTrue(PolicyKind.HINDSIGHT_OPT.offline());
+        assertTrue(PolicyKind.byName(HindsightOptFactory.NAME).offline());
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kvsched.core.exec.UnitTimeModel;
 import org.kvsched.core.model.WorkloadRequest;
+import org.kvsched.core.policy.mcsf.McsfFactory;
 import org.kvsched.core.policy.mcsf.McsfPolicy;
 
 /**
@@ -28,7 +29,7 @@ class McsfOptimalityGapTest {
     }
 
     private static long mcsfThroughTheScheduler(final List<WorkloadRequest> reqs, final int m) {
-        return HindsightTest.replay(new McsfPolicy("mcsf", true, 0, m), reqs, m, 1);
+        return HindsightTest.replay(new McsfPolicy(McsfFactory.MCSF.name(), true, 0, m), reqs, m, 1);
     }
 
     @Test

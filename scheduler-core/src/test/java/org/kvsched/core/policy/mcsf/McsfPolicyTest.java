@@ -23,11 +23,11 @@ import org.kvsched.core.sim.SimulationHarness;
 class McsfPolicyTest {
 
     private static McsfPolicy mcsf(final int kv) {
-        return new McsfPolicy("mcsf", true, 0.0, kv);
+        return new McsfPolicy(McsfFactory.MCSF.name(), true, 0.0, kv);
     }
 
     private static McsfPolicy benchmark(final int kv) {
-        return new McsfPolicy("mc-benchmark", false, 0.0, kv);
+        return new McsfPolicy(McsfFactory.MC_BENCHMARK.name(), false, 0.0, kv);
     }
 
     @Test
@@ -88,7 +88,7 @@ class McsfPolicyTest {
     @Test
     void reserveHoldsBackCapacityButAnEmptyCacheAlwaysAdmits() {
         // Capacity 20, reserve 0.5: limit 10. A (prompt 4, 8 out) peaks at 11 > 10, but the cache is empty.
-        final ScenarioDriver d = new ScenarioDriver(new McsfPolicy("mcsf", true, 0.5, 20), 20, 1, LengthPredictor.oracle());
+        final ScenarioDriver d = new ScenarioDriver(new McsfPolicy(McsfFactory.MCSF.name(), true, 0.5, 20), 20, 1, LengthPredictor.oracle());
         d.arrive(0, 4, 8).arrive(1, 1, 2);
         // A is longer, so B (peak 2) goes first; then A does not fit under the limit next to B.
         assertEquals(Map.of(1L, 1), d.step());
