@@ -23,15 +23,15 @@ class ChaosIT {
     @Timeout(360)
     void killsAndRestartsLoseNothingAndRepeatNothing(@TempDir final Path work) throws Exception {
         final Path json = work.resolve("chaos.json");
-        final JarCli.Run r = JarCli.run(work, "replay", "--requests", "150", "--replicas", "4", "--schedulers", "2", "--workers", "2",
+        final JarCli.Run r = JarCli.run(work, "replay", "--requests", "100", "--replicas", "4", "--schedulers", "2", "--workers", "2",
                 "--chaos", "kill-scheduler:2,kill-worker:2", "--seed", "5", "--verify", "--json", json.toString());
         assertEquals(0, r.exitCode(), r.output());
         assertEquals(4, r.output().lines().filter(l -> l.startsWith("chaos: SIGKILL ") && l.contains("started again")).count(), r.output());
-        assertTrue(r.output().contains("identical: 150/150 requests"), r.output());
+        assertTrue(r.output().contains("identical: 100/100 requests"), r.output());
         assertTrue(r.output().contains("duplicate events (an arrival, first token or completion seen twice): 0"), r.output());
         final String summary = Files.readString(json);
-        assertTrue(summary.contains("\"identical_requests\": 150"), summary);
+        assertTrue(summary.contains("\"identical_requests\": 100"), summary);
         assertTrue(summary.contains("\"duplicate_events\": 0"), summary);
-        System.out.printf(Locale.ROOT, "ChaosIT: 150 requests, 4 SIGKILLs, %.1f s%n", r.seconds());
+        System.out.printf(Locale.ROOT, "ChaosIT: 100 requests, 4 SIGKILLs, %.1f s%n", r.seconds());
     }
 }

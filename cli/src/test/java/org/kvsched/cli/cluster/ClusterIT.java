@@ -102,11 +102,11 @@ class ClusterIT {
             final Path replayOut = work.resolve("replay.out");
             final List<String> replayCmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", JAR.toAbsolutePath().toString(), "replay", "--bootstrap-servers", bootstrap, "--external-services",
-                    "--replicas", "8", "--requests", "400", "--verify", "--json", json.toString(), "--set", "progress.interval.s=0.5"));
+                    "--replicas", "8", "--requests", "250", "--verify", "--json", json.toString(), "--set", "progress.interval.s=0.5"));
             final Process replay = new ProcessBuilder(replayCmd).redirectErrorStream(true).redirectOutput(replayOut.toFile()).start();
             final long t0 = System.nanoTime();
             // Part-way: once the sink has seen some requests finish, SIGKILL the instance that owns replica 1.
-            final Pattern done = Pattern.compile("metrics-sink: (\\d+)/400 requests done");
+            final Pattern done = Pattern.compile("metrics-sink: (\\d+)/250 requests done");
             while (true) {
                 final Matcher dm = done.matcher(Files.readString(replayOut));
                 int seen = 0;
@@ -128,9 +128,9 @@ class ClusterIT {
             assertTrue(replay.waitFor(240, TimeUnit.SECONDS), "replay ran over 240 s: " + Files.readString(replayOut));
             final String replayed = Files.readString(replayOut);
             assertEquals(0, replay.exitValue(), replayed);
-            assertTrue(replayed.contains("identical: 400/400 requests"), replayed);
+            assertTrue(replayed.contains("identical: 250/250 requests"), replayed);
             final String summary = Files.readString(json);
-            assertTrue(summary.contains("\"completed\": 400") || summary.contains("\"completed\":400"), summary);
+            assertTrue(summary.contains("\"completed\": 250") || summary.contains("\"completed\":250"), summary);
             assertTrue(summary.contains("\"duplicate_events\": 0") || summary.contains("\"duplicate_events\":0"), summary);
             // The survivor owns all eight replicas now, and restored the dead one's from the changelog.
             final String survivorLog = Files.readString(dir.log(survivor));
