@@ -137,6 +137,8 @@ public final class WorkerApp implements Service {
         pp.putAll(config.kafkaOverrides());
         final KafkaConsumer<Integer, byte[]> consumer = new KafkaConsumer<>(cp, new IntegerDeserializer(), new ByteArrayDeserializer());
         final KafkaProducer<Integer, byte[]> producer = new KafkaProducer<>(pp, new IntegerSerializer(), new ByteArraySerializer());
+        // Learn where step-reports lives now, not on the first report (which would wait for the metadata fetch).
+        producer.partitionsFor(topics.stepReports().name());
         loop = new ConsumerLoop<>(name, consumer, List.of(topics.plans().name()), new Plans(consumer, producer));
         loop.start();
     }
