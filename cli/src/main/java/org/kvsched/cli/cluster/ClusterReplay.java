@@ -1,17 +1,14 @@
 package org.kvsched.cli.cluster;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
+import org.kvsched.cli.replay.Dirs;
 import org.kvsched.cli.replay.ReplayRun;
 
 /**
@@ -78,7 +75,7 @@ public final class ClusterReplay {
                 cluster.down();
                 log.println("replay: the local cluster's logs are kept in " + cluster.dir().logs());
             } else if (dir == null) {
-                deleteRecursively(root);
+                Dirs.deleteRecursively(root);
             }
         }
     }
@@ -91,15 +88,5 @@ public final class ClusterReplay {
         }
         c.putAll(spec.extraConfig());
         return c;
-    }
-
-    private static void deleteRecursively(final Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (final Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.Uuid;
+import org.kvsched.cli.replay.Dirs;
 import org.kvsched.pipeline.service.ServiceConfig;
 import org.kvsched.pipeline.topic.TopicProvisioner;
 import org.kvsched.schemas.topic.TopicCatalog;
@@ -560,10 +561,10 @@ public final class LocalCluster {
     /** Empties logs, pids and data: every {@code up} starts a fresh cluster (the scheduler keeps no state across runs). */
     private void reset() {
         try {
-            deleteRecursively(dir.data());
-            deleteRecursively(dir.pids());
-            deleteRecursively(dir.logs());
-            deleteRecursively(dir.root().resolve("lib"));
+            Dirs.deleteRecursively(dir.data());
+            Dirs.deleteRecursively(dir.pids());
+            Dirs.deleteRecursively(dir.logs());
+            Dirs.deleteRecursively(dir.root().resolve("lib"));
             Files.createDirectories(dir.logs());
             Files.createDirectories(dir.pids());
             Files.createDirectories(dir.data());
@@ -678,14 +679,4 @@ public final class LocalCluster {
         }
     }
 
-    private static void deleteRecursively(final Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (final Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -346,7 +345,7 @@ public final class ReplayRun {
                 restore = new RestoreReport(localS, local.restoredEntries(), local.rebuildSeconds(), changelogS,
                         fromChangelog.restoredRecords(), fromChangelog.restoredEntries(), stateBytes);
                 fromChangelog.close();
-                deleteRecursively(fresh);
+                Dirs.deleteRecursively(fresh);
             }
             return new Outcome(run, r.errors(), roundTrips, (spec.workload().size() + roundTrips) / wall, probe, startup, swapped, restore, recorded,
                     r.duplicateEvents());
@@ -357,7 +356,7 @@ public final class ReplayRun {
             if (broker != null) {
                 broker.close();
             }
-            deleteRecursively(stateDir);
+            Dirs.deleteRecursively(stateDir);
         }
     }
 
@@ -434,14 +433,6 @@ public final class ReplayRun {
     private static long sizeOf(final Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(final Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

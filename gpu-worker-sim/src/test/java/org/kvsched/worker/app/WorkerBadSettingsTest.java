@@ -1,6 +1,5 @@
 package org.kvsched.worker.app;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.kvsched.core.testing.SettingErrors;
 import org.kvsched.pipeline.service.ServiceConfig;
 
 /**
@@ -20,11 +20,6 @@ import org.kvsched.pipeline.service.ServiceConfig;
  * turns either into exit status 2 (docs/kafka-pipeline.md, "Bad input and bad settings").
  */
 class WorkerBadSettingsTest {
-
-    private static void assertNames(final IllegalArgumentException e, final String key) {
-        assertTrue(e.getMessage().contains("'" + key + "'"), "'" + key + "' not named in: " + e.getMessage());
-        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
-    }
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
@@ -44,14 +39,14 @@ class WorkerBadSettingsTest {
             values.put("vllm.url", "http://127.0.0.1:8000");
         }
         values.put(key, value);
-        assertNames(assertThrows(IllegalArgumentException.class, () -> new WorkerApp(ServiceConfig.of(values))), key);
+        SettingErrors.assertNamesKey(assertThrows(IllegalArgumentException.class, () -> new WorkerApp(ServiceConfig.of(values))), key);
     }
 
     @Test
     void aMissingKeyFailsNamingIt() {
-        assertNames(assertThrows(IllegalArgumentException.class, () -> new WorkerApp(ServiceConfig.of(Map.of("worker", "sim")))),
+        SettingErrors.assertNamesKey(assertThrows(IllegalArgumentException.class, () -> new WorkerApp(ServiceConfig.of(Map.of("worker", "sim")))),
                 "bootstrap.servers");
-        assertNames(assertThrows(IllegalArgumentException.class, () -> new WorkerApp(ServiceConfig.of(
+        SettingErrors.assertNamesKey(assertThrows(IllegalArgumentException.class, () -> new WorkerApp(ServiceConfig.of(
                 Map.of("bootstrap.servers", "localhost:9092", "worker", "vllm")))), "vllm.url");
     }
 
@@ -67,7 +62,7 @@ class WorkerBadSettingsTest {
         final long t0 = System.nanoTime();
         try {
             final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, app::start);
-            assertNames(e, "vllm.url");
+            SettingErrors.assertNamesKey(e, "vllm.url");
             assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
         } finally {
             app.close();

@@ -1,8 +1,6 @@
 package org.kvsched.metrics.app;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -12,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.kvsched.core.testing.SettingErrors;
 import org.kvsched.pipeline.service.ServiceConfig;
 
 /**
@@ -21,11 +20,6 @@ import org.kvsched.pipeline.service.ServiceConfig;
 class MetricsSinkBadSettingsTest {
 
     private static final PrintStream NOWHERE = new PrintStream(OutputStream.nullOutputStream());
-
-    private static void assertNames(final IllegalArgumentException e, final String key) {
-        assertTrue(e.getMessage().contains("'" + key + "'"), "'" + key + "' not named in: " + e.getMessage());
-        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
-    }
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
@@ -38,12 +32,12 @@ class MetricsSinkBadSettingsTest {
     void aBadValueFailsNamingTheKey(final String key, final String value) {
         final Map<String, String> values = new HashMap<>(Map.of("bootstrap.servers", "localhost:9092"));
         values.put(key, value);
-        assertNames(assertThrows(IllegalArgumentException.class, () -> new MetricsSinkApp(ServiceConfig.of(values), NOWHERE)), key);
+        SettingErrors.assertNamesKey(assertThrows(IllegalArgumentException.class, () -> new MetricsSinkApp(ServiceConfig.of(values), NOWHERE)), key);
     }
 
     @Test
     void aMissingBootstrapServersFailsNamingIt() {
-        assertNames(assertThrows(IllegalArgumentException.class, () -> new MetricsSinkApp(ServiceConfig.of(Map.of("model", "llama2-7b")),
+        SettingErrors.assertNamesKey(assertThrows(IllegalArgumentException.class, () -> new MetricsSinkApp(ServiceConfig.of(Map.of("model", "llama2-7b")),
                 NOWHERE)), "bootstrap.servers");
     }
 }

@@ -1,6 +1,5 @@
 package org.kvsched.stream.app;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.kvsched.core.testing.SettingErrors;
 import org.kvsched.pipeline.service.ServiceConfig;
 
 /**
@@ -21,11 +21,6 @@ class SchedulerBadSettingsTest {
 
     private static IllegalArgumentException fails(final Map<String, String> values) {
         return assertThrows(IllegalArgumentException.class, () -> SchedulerApp.fromConfig(ServiceConfig.of(values)));
-    }
-
-    private static void assertNames(final IllegalArgumentException e, final String key) {
-        assertTrue(e.getMessage().contains("'" + key + "'"), "'" + key + "' not named in: " + e.getMessage());
-        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -49,12 +44,12 @@ class SchedulerBadSettingsTest {
         if (key.startsWith("live.")) {
             values.put("time", "live");
         }
-        assertNames(fails(values), key);
+        SettingErrors.assertNamesKey(fails(values), key);
     }
 
     @Test
     void aMissingBootstrapServersFailsNamingIt() {
-        assertNames(fails(Map.of("policy", "fcfs-vllm")), "bootstrap.servers");
+        SettingErrors.assertNamesKey(fails(Map.of("policy", "fcfs-vllm")), "bootstrap.servers");
     }
 
     @Test
@@ -70,7 +65,7 @@ class SchedulerBadSettingsTest {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> org.kvsched.stream.config.SchedulerSettings.fromConfig(ServiceConfig.of(Map.of("bootstrap.servers", "localhost:1",
                         "policy", "hindsight-opt", "model", "unit", "kv.capacity", "64")), w));
-        assertNames(e, "policy");
+        SettingErrors.assertNamesKey(e, "policy");
         assertTrue(e.getMessage().contains("offline"), e.getMessage());
     }
 }
