@@ -136,8 +136,15 @@ final class ReplayCommand implements Callable<Integer> {
             description = "With --local-cluster: scheduler-stream instances sharing the replicas (default: ${DEFAULT-VALUE}).")
     int schedulers;
 
+    @Option(names = "--cluster-dir", paramLabel = "DIR",
+            description = "Replay against the running cluster that 'kvsched cluster up --dir DIR' started: implies --external-services "
+                    + "and takes --bootstrap-servers from the cluster; with --chaos the faults hit that cluster's processes, and it "
+                    + "stays up afterwards.")
+    Path clusterDir;
+
     @Option(names = "--chaos", paramLabel = "FAULTS",
-            description = "Kill services with SIGKILL at points drawn from --seed while the replay runs (implies --local-cluster): "
+            description = "Kill services with SIGKILL at points drawn from --seed while the replay runs (implies --local-cluster "
+                    + "unless --cluster-dir names a running cluster): "
                     + "kill-scheduler:N and kill-worker:N start the process again at once, crash-scheduler:N and crash-worker:N "
                     + "leave it dead for the other instances to take over; e.g. kill-scheduler:3,kill-worker:3. With --verify the "
                     + "result must still be identical.")
@@ -179,15 +186,24 @@ final class ReplayCommand implements Callable<Integer> {
                 extraConfig.putIfAbsent("vllm.model", vllmModel);
             }
         }
+        if (clusterDir != null) {
+            if (bootstrapServers != null || localCluster) {
+                throw new IllegalArgumentException("--cluster-dir names a running cluster: it rules out --bootstrap-servers and --local-cluster");
+            }
+            externalServices = true;
+            bootstrapServers = new org.kvsched.cli.cluster.ClusterDir(clusterDir).readClusterProperties()
+                    .map(p -> p.get("bootstrap.servers")).orElseThrow(() -> new IllegalArgumentException(
+                            "--cluster-dir: no cluster in " + clusterDir + " (start one with 'kvsched cluster up --dir " + clusterDir + "')"));
+        }
         if (externalServices && (bootstrapServers == null || live || swapPolicyAt != null || measureRestore)) {
             throw new IllegalArgumentException("--external-services needs --bootstrap-servers and rules out --live, --swap-policy-at "
                     + "and --measure-restore (they configure or restart the scheduler)");
         }
         final org.kvsched.cli.cluster.Chaos.Spec faults = chaos == null ? null : org.kvsched.cli.cluster.Chaos.Spec.parse(chaos);
-        localCluster |= faults != null;
+        localCluster |= faults != null && clusterDir == null;
         if (localCluster && (bootstrapServers != null || externalServices || swapPolicyAt != null || measureRestore || record != null)) {
             throw new IllegalArgumentException("--local-cluster and --chaos start their own cluster: they rule out --bootstrap-servers, "
-                    + "--external-services, --swap-policy-at, --measure-restore and --record");
+                    + "--external-services, --swap-policy-at, --measure-restore and --record (--cluster-dir aims --chaos at a running cluster)");
         }
         if (faults != null && (live || speed > 0)) {
             throw new IllegalArgumentException("--chaos runs in virtual time (no --live, no --speed): only then are the results "
@@ -227,6 +243,10 @@ final class ReplayCommand implements Callable<Integer> {
         if (localCluster) {
             clustered = org.kvsched.cli.cluster.ClusterReplay.run(spec, schedulers, faults, null, System.err);
             outcome = clustered.outcome();
+        } else if (faults != null) {
+            clustered = org.kvsched.cli.cluster.ClusterReplay.runOnRunning(spec, faults, new org.kvsched.cli.cluster.ClusterDir(clusterDir),
+                    System.err);
+            outcome = clustered.outcome();
         } else {
             outcome = ReplayRun.run(spec, externalServices ? ReplayRun.Services.EXTERNAL : ReplayRun.Services.IN_PROCESS);
         }
@@ -258,11 +278,16 @@ final class ReplayCommand implements Callable<Integer> {
                     rr.changelogEntries());
         }
         if (clustered != null) {
-            System.out.printf(Locale.ROOT, "cluster: %d scheduler(s), %d worker(s); up %.1f s, down %.1f s; %,.1f round trips/s%s%n",
-                    schedulers, Math.min(spec.workers(), spec.replicas()), clustered.upS(), clustered.downS(),
-                    outcome.roundTrips() / r.wallSeconds(), clustered.faults().isEmpty() ? ""
-                            : "; chaos: " + clustered.faults().size() + " SIGKILL(s) of " + clustered.faults().stream()
-                            .map(org.kvsched.cli.cluster.Chaos.Fault::process).distinct().sorted().toList());
+            final String chaosDone = clustered.faults().isEmpty() ? "" : "chaos: " + clustered.faults().size() + " SIGKILL(s) of "
+                    + clustered.faults().stream().map(org.kvsched.cli.cluster.Chaos.Fault::process).distinct().sorted().toList();
+            if (localCluster) {
+                System.out.printf(Locale.ROOT, "cluster: %d scheduler(s), %d worker(s); up %.1f s, down %.1f s; %,.1f round trips/s%s%n",
+                        schedulers, Math.min(spec.workers(), spec.replicas()), clustered.upS(), clustered.downS(),
+                        outcome.roundTrips() / r.wallSeconds(), chaosDone.isEmpty() ? "" : "; " + chaosDone);
+            } else {
+                System.out.printf(Locale.ROOT, "cluster in %s: %,.1f round trips/s; %s (it stays up: 'kvsched cluster status --dir %s')%n",
+                        clusterDir, outcome.roundTrips() / r.wallSeconds(), chaosDone, clusterDir);
+            }
         }
         if (clustered != null || outcome.duplicateEvents() > 0) {
             System.out.printf(Locale.ROOT, "duplicate events (an arrival, first token or completion seen twice): %d%n", outcome.duplicateEvents());

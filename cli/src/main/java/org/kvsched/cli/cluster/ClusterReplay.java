@@ -58,15 +58,7 @@ public final class ClusterReplay {
             final LocalCluster.UpReport up = cluster.up(settings);
             log.printf(Locale.ROOT, "replay: local cluster up in %.1f s at %s (%d scheduler(s), %d worker(s)); logs in %s%n", up.totalS(),
                     up.bootstrap(), schedulers, workers, cluster.dir().logs());
-            final Chaos monkey = new Chaos(cluster, plan, log);
-            if (!plan.isEmpty()) {
-                log.printf(Locale.ROOT, "chaos: %d fault(s), seed %d, at %s requests finished%n", plan.size(), spec.seed(),
-                        plan.stream().map(f -> f.atFinished() + " (" + (f.restart() ? "kill " : "crash ") + f.process() + ")").toList());
-            }
-            final ReplayRun.Outcome outcome = ReplayRun.run(spec.withCluster(up.bootstrap(), ""), ReplayRun.Services.EXTERNAL, monkey);
-            if (monkey.fired() < plan.size()) {
-                throw new IllegalStateException("chaos: only " + monkey.fired() + " of " + plan.size() + " faults fired before the end");
-            }
+            final ReplayRun.Outcome outcome = replayWithFaults(cluster, spec.withCluster(up.bootstrap(), ""), plan, log);
             final LocalCluster.DownReport down = cluster.down();
             clean = true;
             return new Result(outcome, plan, up.totalS(), down.seconds());
@@ -78,6 +70,44 @@ public final class ClusterReplay {
                 Dirs.deleteRecursively(root);
             }
         }
+    }
+
+    /**
+     * {@code replay --external-services --chaos}: the faults on a cluster that {@code kvsched cluster up} started in
+     * {@code dir} and that stays up afterwards (processes crashed on purpose stay dead; {@code cluster restart} brings
+     * them back). The instance counts come from the cluster's own record; its replicas must be the spec's.
+     *
+     * @param spec  the replay, with the cluster's bootstrap servers
+     * @param chaos faults to inject
+     */
+    public static Result runOnRunning(final ReplayRun.Spec spec, final Chaos.Spec chaos, final ClusterDir dir, final PrintStream log)
+            throws Exception {
+        final Map<String, String> recorded = dir.readClusterProperties().orElseThrow(() -> new IllegalArgumentException(
+                "--cluster-dir: no cluster in " + dir.root() + " (start one with 'kvsched cluster up')"));
+        final int replicas = Integer.parseInt(recorded.getOrDefault("replicas", "0"));
+        if (replicas != spec.replicas()) {
+            throw new IllegalArgumentException("--replicas " + spec.replicas() + " does not match the cluster in " + dir.root()
+                    + ", which runs " + replicas);
+        }
+        final List<Chaos.Fault> plan = Chaos.plan(chaos, spec.seed(), spec.workload().size(),
+                Integer.parseInt(recorded.getOrDefault("schedulers", "1")), Integer.parseInt(recorded.getOrDefault("workers", "1")));
+        final LocalCluster cluster = LocalCluster.withThisClasspath(dir, log);
+        return new Result(replayWithFaults(cluster, spec, plan, log), plan, 0, 0);
+    }
+
+    /** One replay against the cluster's services while {@link Chaos} fires {@code plan}; fails unless all of it fired. */
+    private static ReplayRun.Outcome replayWithFaults(final LocalCluster cluster, final ReplayRun.Spec spec, final List<Chaos.Fault> plan,
+                                                      final PrintStream log) throws Exception {
+        final Chaos monkey = new Chaos(cluster, plan, log);
+        if (!plan.isEmpty()) {
+            log.printf(Locale.ROOT, "chaos: %d fault(s), seed %d, at %s requests finished%n", plan.size(), spec.seed(),
+                    plan.stream().map(f -> f.atFinished() + " (" + (f.restart() ? "kill " : "crash ") + f.process() + ")").toList());
+        }
+        final ReplayRun.Outcome outcome = ReplayRun.run(spec, ReplayRun.Services.EXTERNAL, monkey);
+        if (monkey.fired() < plan.size()) {
+            throw new IllegalStateException("chaos: only " + monkey.fired() + " of " + plan.size() + " faults fired before the end");
+        }
+        return outcome;
     }
 
     /** The cluster services' configuration for a spec: replay's own, less what the cluster sets per process. */

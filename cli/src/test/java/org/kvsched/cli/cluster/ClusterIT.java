@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,11 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * built before this integration test), so the broker and the services really are separate JVMs started
  * from the jar's classpath.
  *
- * <p>Fail-over: the cluster has 8 replicas, 2 scheduler-stream instances and 2 workers; part-way through
- * the replay one scheduler instance is killed with SIGKILL ({@code cluster kill}) and not restarted. The
- * survivor must take its replicas, restore them from the changelog, and the replay must still be identical
- * to the in-memory engine, request by request. The dead instance's pid file stays, so {@code down} also
- * shows that it cleans up after a crash.
+ * <p>Fail-over and the exactly-once proof in one run: the cluster has 8 replicas, 2 scheduler-stream instances
+ * and 2 workers; {@code replay --cluster-dir --chaos} kills one scheduler instance and one worker with SIGKILL
+ * at seeded points and starts them again at once, and kills one scheduler instance for good. The survivor must
+ * take the dead one's replicas and restore them from the changelog, and the replay must still be identical to
+ * the in-memory engine, request by request, with no once-only event seen twice. Then {@code cluster kill}
+ * crashes a worker; the dead processes' pid files stay, so {@code down} also shows that it cleans up after a
+ * crash.
  */
 class ClusterIT {
 
@@ -98,39 +98,23 @@ class ClusterIT {
             assertEquals(8, first0.size() + first1.size(), first0 + " + " + first1);
             assertFalse(first0.isEmpty() || first1.isEmpty(), first0 + " + " + first1);
 
+            // The replay against the running cluster, with seeded SIGKILLs: one scheduler instance and one worker are
+            // killed and started again at once, one scheduler instance is killed for good (fail-over).
             final Path json = work.resolve("replay.json");
-            final Path replayOut = work.resolve("replay.out");
-            final List<String> replayCmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", JAR.toAbsolutePath().toString(), "replay", "--bootstrap-servers", bootstrap, "--external-services",
-                    "--replicas", "8", "--requests", "250", "--verify", "--json", json.toString(), "--set", "progress.interval.s=0.5"));
-            final Process replay = new ProcessBuilder(replayCmd).redirectErrorStream(true).redirectOutput(replayOut.toFile()).start();
-            final long t0 = System.nanoTime();
-            // Part-way: once the sink has seen some requests finish, SIGKILL the instance that owns replica 1.
-            final Pattern done = Pattern.compile("metrics-sink: (\\d+)/250 requests done");
-            while (true) {
-                final Matcher dm = done.matcher(Files.readString(replayOut));
-                int seen = 0;
-                while (dm.find()) {
-                    seen = Integer.parseInt(dm.group(1));
-                }
-                if (seen >= 20) {
-                    break;
-                }
-                assertTrue(replay.isAlive(), "the replay ended before the kill: " + Files.readString(replayOut));
-                assertTrue(System.nanoTime() - t0 < 120e9, "no progress in 120 s: " + Files.readString(replayOut));
-                Thread.sleep(100);
-            }
-            final String victim = LocalCluster.SCHEDULER + (first1.contains(1) ? "1" : "0");
-            final String survivor = LocalCluster.SCHEDULER + (first1.contains(1) ? "0" : "1");
-            final JarCli.Run kill = kvsched(work, "cluster", "kill", "--dir", d, victim);
-            assertEquals(0, kill.exitCode(), kill.output());
-            assertTrue(replay.isAlive(), "the replay ended before the kill took effect: " + Files.readString(replayOut));
-            assertTrue(replay.waitFor(240, TimeUnit.SECONDS), "replay ran over 240 s: " + Files.readString(replayOut));
-            final String replayed = Files.readString(replayOut);
-            assertEquals(0, replay.exitValue(), replayed);
-            assertTrue(replayed.contains("identical: 250/250 requests"), replayed);
+            final JarCli.Run replay = kvsched(work, "replay", "--cluster-dir", d, "--replicas", "8", "--requests", "200",
+                    "--chaos", "kill-scheduler:1,kill-worker:1,crash-scheduler:1", "--seed", "3", "--verify", "--json", json.toString());
+            final String replayed = replay.output();
+            assertEquals(0, replay.exitCode(), replayed);
+            assertEquals(2, replayed.lines().filter(l -> l.startsWith("chaos: SIGKILL ") && l.contains("started again")).count(), replayed);
+            final Matcher dead = Pattern.compile("chaos: SIGKILL (\\S+) at .* left dead").matcher(replayed);
+            assertTrue(dead.find(), replayed);
+            final String victim = dead.group(1);
+            assertTrue(victim.startsWith(LocalCluster.SCHEDULER), victim);
+            final String survivor = LocalCluster.SCHEDULER + (victim.endsWith("0") ? "1" : "0");
+            assertTrue(replayed.contains("identical: 200/200 requests"), replayed);
+            assertTrue(replayed.contains("duplicate events (an arrival, first token or completion seen twice): 0"), replayed);
             final String summary = Files.readString(json);
-            assertTrue(summary.contains("\"completed\": 250") || summary.contains("\"completed\":250"), summary);
+            assertTrue(summary.contains("\"completed\": 200") || summary.contains("\"completed\":200"), summary);
             assertTrue(summary.contains("\"duplicate_events\": 0") || summary.contains("\"duplicate_events\":0"), summary);
             // The survivor owns all eight replicas now, and restored the dead one's from the changelog.
             final String survivorLog = Files.readString(dir.log(survivor));
@@ -142,13 +126,21 @@ class ClusterIT {
             assertTrue(Files.readString(dir.log(LocalCluster.BROKER)).contains("Kafka Server started"), "broker.log lacks the start line");
             assertTrue(survivorLog.contains("starting " + org.kvsched.stream.app.SchedulerApp.class.getName()));
 
+            // 'cluster kill' as a user types it: a worker, as a crash would (its pid file stays).
+            final String worker = LocalCluster.WORKER + "1";
+            final JarCli.Run kill = kvsched(work, "cluster", "kill", "--dir", d, worker);
+            assertEquals(0, kill.exitCode(), kill.output());
             final JarCli.Run crashed = kvsched(work, "cluster", "status", "--dir", d);
             assertEquals(1, crashed.exitCode(), crashed.output());
-            assertTrue(crashed.output().lines().anyMatch(l -> l.startsWith(victim + " ") && l.contains("NO")), crashed.output());
+            for (final String gone : List.of(victim, worker)) {
+                assertTrue(crashed.output().lines().anyMatch(l -> l.startsWith(gone + " ") && l.contains("NO")), crashed.output());
+            }
+            assertTrue(crashed.output().lines().anyMatch(l -> l.startsWith(survivor + " ") && l.contains("yes")), crashed.output());
 
             final JarCli.Run down = kvsched(work, "cluster", "down", "--dir", d);
             assertEquals(0, down.exitCode(), down.output());
-            assertTrue(down.output().contains("stale pid files removed: " + victim), down.output());
+            final Matcher stale = Pattern.compile("stale pid files removed: (.*)").matcher(down.output());
+            assertTrue(stale.find() && stale.group(1).contains(victim) && stale.group(1).contains(worker), down.output());
             assertTrue(down.output().contains("broker"), down.output());
             for (final long pid : pids) {
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " still alive after down");
@@ -157,9 +149,9 @@ class ClusterIT {
                 assertEquals(0, files.count(), "pid files left after down");
             }
             final PrintStream out = System.out;
-            out.printf(Locale.ROOT, "ClusterIT: up %.1f s (%s), replay with fail-over %.1f s, down %.1f s (each including its CLI JVM start)%n",
+            out.printf(Locale.ROOT, "ClusterIT: up %.1f s (%s), replay with 3 SIGKILLs %.1f s, down %.1f s (each including its CLI JVM start)%n",
                     up.seconds(), up.output().lines().filter(l -> l.startsWith("cluster up")).findFirst().orElse(""),
-                    (System.nanoTime() - t0) / 1e9, down.seconds());
+                    replay.seconds(), down.seconds());
         } finally {
             // Whatever failed above, leave no process behind.
             new LocalCluster(dir, "java", "", LocalCluster.STOP_TIMEOUT, System.err).down();

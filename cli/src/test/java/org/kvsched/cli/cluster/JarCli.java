@@ -35,7 +35,13 @@ final class JarCli {
         cmd.addAll(List.of(args));
         final Path out = Files.createTempFile(work, "cli", ".out");
         final long t0 = System.nanoTime();
-        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        final ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        // The test JVMs' own flags (see the parent pom's argLine), inherited by the processes the CLI starts in turn.
+        final String jvmOptions = System.getProperty("kvsched.test.child.jvm.options", "");
+        if (!jvmOptions.isBlank()) {
+            pb.environment().put("JAVA_TOOL_OPTIONS", jvmOptions);
+        }
+        final Process p = pb.start();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("kvsched " + String.join(" ", args) + " ran over 300 s: " + Files.readString(out));
