@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ExperimentCommand.class,
             FluidCommand.class,
             VllmSimCommand.class,
+            VllmDirectCommand.class,
             LiveBenchCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -300,12 +300,7 @@ final class ReplayCommand implements Callable<Integer> {
                     deployment.replicas, deployment.routing, deployment.seed), (d, t, v) -> { }, swap);
             if (live) {
                 // Live times depend on the wall clock: compare the means with the in-memory engine instead.
-                final double ttftSim = sim.result().summary().ttftMs().mean();
-                final double e2eSim = sim.result().summary().e2eMs().mean();
-                final double ttft = r.summary().ttftMs().mean();
-                final double e2e = r.summary().e2eMs().mean();
-                System.out.printf(Locale.ROOT, "live against simulate (%s): mean TTFT %.1f ms vs %.1f ms (%+.1f%%), mean E2E %.1f ms vs %.1f ms (%+.1f%%)%n",
-                        reference.toSpec(), ttft, ttftSim, 100 * (ttft / ttftSim - 1), e2e, e2eSim, 100 * (e2e / e2eSim - 1));
+                SummaryTable.printMeansAgainstEngine(System.out, "live", reference.toSpec(), r.summary(), sim.result().summary());
             } else {
                 check = Verification.compare(sim.result().outcomes(), r.outcomes());
                 System.out.println(check.message());

@@ -46,6 +46,23 @@ final class SummaryTable {
         out.println("(latencies in seconds unless marked; KV util = time-weighted mean of used/capacity; KV peak = most of one replica's KV in use)");
     }
 
+    /**
+     * One line: the mean TTFT and end-to-end latency of a wall-clock run beside the in-memory engine's on the same
+     * workload (a live run's times depend on the wall clock, so the means are what compare).
+     *
+     * @param what      the measured run, e.g. {@code live} or {@code direct}
+     * @param reference the engine's policy spec
+     */
+    static void printMeansAgainstEngine(final PrintStream out, final String what, final String reference,
+                                        final org.kvsched.core.metrics.Summary measured, final org.kvsched.core.metrics.Summary engine) {
+        final double ttftSim = engine.ttftMs().mean();
+        final double e2eSim = engine.e2eMs().mean();
+        final double ttft = measured.ttftMs().mean();
+        final double e2e = measured.e2eMs().mean();
+        out.printf(Locale.ROOT, "%s against simulate (%s): mean TTFT %.1f ms vs %.1f ms (%+.1f%%), mean E2E %.1f ms vs %.1f ms (%+.1f%%)%n",
+                what, reference, ttft, ttftSim, 100 * (ttft / ttftSim - 1), e2e, e2eSim, 100 * (e2e / e2eSim - 1));
+    }
+
     private static String seconds(final double ms) {
         return ms >= 100_000 ? fmt("%.0fs", ms / 1000) : fmt("%.2fs", ms / 1000);
     }

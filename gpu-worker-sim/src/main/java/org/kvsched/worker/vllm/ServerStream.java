@@ -26,6 +26,7 @@ final class ServerStream implements Flow.Subscriber<String> {
     private boolean cancelled;
     private int tokens;
     private long firstTokenWallMs = -1;
+    private long finishWallMs = -1;
     private FinishReason finish;
     private String message = "";
     private long lastActivityMs;
@@ -127,6 +128,7 @@ final class ServerStream implements Flow.Subscriber<String> {
             final JsonNode reason = choice.path("finish_reason");
             if (!reason.isMissingNode() && !reason.isNull()) {
                 finish = finishReason(reason.asText(), choice.path("stop_reason"));
+                finishWallMs = wallMs;
                 message = finish == FinishReason.ERROR ? "server finish_reason '" + reason.asText() + "'" : "";
                 news = true;
             }
@@ -167,6 +169,7 @@ final class ServerStream implements Flow.Subscriber<String> {
                 return;
             }
             finish = reason;
+            finishWallMs = wallMs;
             message = why.replace('\n', ' ');
             lastActivityMs = wallMs;
         }
@@ -202,6 +205,16 @@ final class ServerStream implements Flow.Subscriber<String> {
     /** Wall time of the first output token, epoch ms, or -1. */
     synchronized long firstTokenWallMs() {
         return firstTokenWallMs;
+    }
+
+    /** Wall time the request ended, epoch ms, or -1 while it goes on. */
+    synchronized long finishWallMs() {
+        return finishWallMs;
+    }
+
+    /** Output tokens counted so far. */
+    synchronized int tokens() {
+        return tokens;
     }
 
     /** How the request ended, or null while it goes on. */

@@ -123,7 +123,8 @@ public final class VllmRunner implements PlanRunner {
         }
     }
 
-    private static String servedModel(final HttpClient http, final URI url, final VllmSettings settings) {
+    /** The model {@code url} serves that {@code settings} asks for (see {@link #open} for the retries and errors). */
+    static String servedModel(final HttpClient http, final URI url, final VllmSettings settings) {
         final long deadline = System.currentTimeMillis() + settings.connectTimeoutMs();
         long backoffMs = 250;
         while (true) {
@@ -187,25 +188,42 @@ public final class VllmRunner implements PlanRunner {
         final int maxTokens = e.maxTokens() - e.generatedBefore();
         final ServerStream stream = new ServerStream(e.requestId(), prompt, e.generatedBefore(), maxTokens, wallMs, () -> news.set(true));
         final URI url = settings.urlOf(replicaId);
+        final HttpRequest request = completionRequest(url, models.get(url), e.requestId(), prompt, maxTokens, settings.ignoreEos());
+        // The JDK client sets up a new connection on the calling thread (about 6 ms each, measured): send from a
+        // thread of our own so that a plan admitting many requests does not hold up the reports of the others.
+        sender.execute(() -> stream(http, request, stream));
+        started++;
+        return stream;
+    }
+
+    /**
+     * The streaming {@code POST /v1/completions} of one request without text: a token-id prompt of {@code prompt}
+     * tokens ({@link #promptTokenIds}), {@code max_tokens}, usage on every chunk, and for a trace replay
+     * ({@code ignoreEos}) {@code ignore_eos} with {@code min_tokens = max_tokens}, so the server generates exactly the cap.
+     */
+    static HttpRequest completionRequest(final URI url, final String model, final long requestId, final int prompt, final int maxTokens,
+                                         final boolean ignoreEos) {
         final ObjectNode body = JSON.createObjectNode();
-        body.put("model", models.get(url));
+        body.put("model", model);
         final ArrayNode ids = body.putArray("prompt");
-        for (final int t : promptTokenIds(e.requestId(), prompt)) {
+        for (final int t : promptTokenIds(requestId, prompt)) {
             ids.add(t);
         }
         body.put("max_tokens", maxTokens);
         body.put("stream", true);
         body.putObject("stream_options").put("include_usage", true).put("continuous_usage_stats", true);
-        if (settings.ignoreEos()) {
+        if (ignoreEos) {
             body.put("ignore_eos", true);
             body.put("min_tokens", maxTokens);
         }
-        final HttpRequest request = HttpRequest.newBuilder(url.resolve("/v1/completions"))
+        return HttpRequest.newBuilder(url.resolve("/v1/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        // The JDK client sets up a new connection on the calling thread (about 6 ms each, measured): send from a
-        // thread of our own so that a plan admitting many requests does not hold up the reports of the others.
-        sender.execute(() -> http.sendAsync(request, info -> info.statusCode() == 200
+    }
+
+    /** Sends {@code request} and feeds its event stream (or its HTTP error, or a failed connection) to {@code stream}. */
+    static void stream(final HttpClient http, final HttpRequest request, final ServerStream stream) {
+        http.sendAsync(request, info -> info.statusCode() == 200
                         ? HttpResponse.BodySubscribers.fromLineSubscriber(stream)
                         : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), text -> {
                             stream.finishIfOpen(FinishReason.ERROR, "HTTP " + info.statusCode() + ": " + errorMessage(text),
@@ -216,9 +234,7 @@ public final class VllmRunner implements PlanRunner {
                     if (failure != null) {
                         stream.onError(failure);
                     }
-                }));
-        started++;
-        return stream;
+                });
     }
 
     /**
