@@ -21,20 +21,32 @@ import org.kvsched.core.policy.SeqView;
  *
  * <p>Departures from vLLM: no prefix caching (traces carry no token ids); no {@code max_model_len}
  * check (the workload is truncated to the model context instead); allocation is exact to the block,
- * with no watermark, as in V1.
+ * with no watermark by default, as in V1. The optional {@code watermark} (a fraction of all blocks that an
+ * admission must leave free, as vLLM V0's {@code watermark}) is for kvsched in front of a server: there a
+ * decision comes every round trip rather than every iteration, so a request preempted for lack of blocks
+ * would be admitted again at the next decision (its blocks are free until the others' decodes take them)
+ * and preempted again; the headroom stops that ping-pong (docs/vllm-adapter.md, "Accuracy").
  */
 public final class FcfsVllmPolicy implements Policy {
 
     private final int maxBatchedTokens;
     private final int maxNumSeqs;
+    private final double watermarkFraction;
 
     /**
-     * @param maxBatchedTokens token budget per iteration ({@code max_num_batched_tokens}: 8192 offline, 2048 server)
-     * @param maxNumSeqs       cap on running requests ({@code max_num_seqs})
+     * @param maxBatchedTokens  token budget per iteration ({@code max_num_batched_tokens}: 8192 offline, 2048 server)
+     * @param maxNumSeqs        cap on running requests ({@code max_num_seqs})
+     * @param watermarkFraction fraction of all KV blocks an admission must leave free, in [0, 1) (0: as vLLM V1)
      */
-    public FcfsVllmPolicy(final int maxBatchedTokens, final int maxNumSeqs) {
+    public FcfsVllmPolicy(final int maxBatchedTokens, final int maxNumSeqs, final double watermarkFraction) {
         this.maxBatchedTokens = maxBatchedTokens;
         this.maxNumSeqs = maxNumSeqs;
+        this.watermarkFraction = watermarkFraction;
+    }
+
+    /** vLLM V1's rule: no watermark. */
+    public FcfsVllmPolicy(final int maxBatchedTokens, final int maxNumSeqs) {
+        this(maxBatchedTokens, maxNumSeqs, 0);
     }
 
     @Override
@@ -70,6 +82,7 @@ public final class FcfsVllmPolicy implements Policy {
         // Next, the waiting requests, only if this step preempted nothing.
         boolean admissionStoppedByBudget = false;
         if (batch.nothingPreempted()) {
+            final int watermark = (int) (watermarkFraction * view.capacityBlocks());
             int runningCount = active.size();
             for (final SeqView seq : view.waiting()) {
                 if (runningCount >= maxNumSeqs) {
@@ -80,7 +93,7 @@ public final class FcfsVllmPolicy implements Policy {
                     break;
                 }
                 final int tokens = Math.min(seq.pendingTokens(), budget);
-                if (!batch.tryAdd(seq, tokens)) {
+                if (!batch.tryAdd(seq, tokens, watermark)) {
                     break;
                 }
                 budget -= tokens;

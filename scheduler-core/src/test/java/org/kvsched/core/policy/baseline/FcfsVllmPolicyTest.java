@@ -46,6 +46,21 @@ class FcfsVllmPolicyTest {
     }
 
     @Test
+    void aWatermarkKeepsHeadroomFreeAtAdmissionButNeverBlocksRunningRequests() {
+        // 10 blocks of 16 tokens. Request 0 takes 4; request 1 needs 5 more: it fits (1 left) without a watermark,
+        // not with 20% (2 blocks) kept free.
+        final ScenarioDriver plain = new ScenarioDriver(new FcfsVllmPolicy(1000, 256), 160, 16);
+        final ScenarioDriver kept = new ScenarioDriver(new FcfsVllmPolicy(1000, 256, 0.2), 160, 16);
+        for (final ScenarioDriver d : new ScenarioDriver[] {plain, kept}) {
+            d.arrive(0, 60, 30);
+            assertEquals(Map.of(0L, 60), d.step());
+            d.arrive(1, 70, 5);
+        }
+        assertEquals(Map.of(0L, 1, 1L, 70), plain.step());
+        assertEquals(Map.of(0L, 1), kept.step(), "request 1 would leave 1 block free, below the 2-block watermark");
+    }
+
+    @Test
     void preemptsTheMostRecentlyAdmittedWhenBlocksRunOutAndAdmitsNothingThatStep() {
         // 4 blocks of 4 tokens. Two requests of 8 tokens use all 4 blocks after their prompts.
         final ScenarioDriver d = new ScenarioDriver(new FcfsVllmPolicy(1000, 256), 16, 4);
