@@ -23,12 +23,11 @@ public final class FcfsVllmFactory extends AbstractPolicyFactory {
                 List.of(
                     ParamSpec.integer("max-num-batched-tokens", "8192", Range.atLeast(1), "token budget per iteration (8192 offline, 2048 server)"),
                     ParamSpec.integer("max-num-seqs", "256", Range.atLeast(1), "cap on running requests"),
-                    ParamSpec.number("watermark", "0", Range.closedOpen(0, 1),
-                            "fraction of KV blocks an admission leaves free (0 as vLLM V1; 0.04 in front of a server)")));
+                    Watermark.param("0")));
     }
 
     @Override
     public Policy create(final PolicyParams p, final PolicyContext ctx) {
-        return new FcfsVllmPolicy(p.getInt("max-num-batched-tokens"), p.getInt("max-num-seqs"), p.getDouble("watermark"));
+        return new FcfsVllmPolicy(p.getInt("max-num-batched-tokens"), p.getInt("max-num-seqs"), p.getDouble(Watermark.KEY));
     }
 }

@@ -82,7 +82,7 @@ public final class FcfsVllmPolicy implements Policy {
         // Next, the waiting requests, only if this step preempted nothing.
         boolean admissionStoppedByBudget = false;
         if (batch.nothingPreempted()) {
-            final int watermark = (int) (watermarkFraction * view.capacityBlocks());
+            final int watermark = Watermark.blocks(watermarkFraction, view);
             int runningCount = active.size();
             for (final SeqView seq : view.waiting()) {
                 if (runningCount >= maxNumSeqs) {

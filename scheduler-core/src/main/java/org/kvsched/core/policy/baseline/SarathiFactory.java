@@ -23,11 +23,11 @@ public final class SarathiFactory extends AbstractPolicyFactory {
                 List.of(
                     ParamSpec.integer("chunk-size", "512", Range.atLeast(1), "token budget per iteration, decodes included"),
                     ParamSpec.integer("max-num-seqs", "128", Range.atLeast(1), "cap on running requests"),
-                    ParamSpec.number("watermark", "0.01", Range.closedOpen(0, 1), "fraction of KV blocks kept free at admission")));
+                    Watermark.param("0.01")));
     }
 
     @Override
     public Policy create(final PolicyParams p, final PolicyContext ctx) {
-        return new SarathiPolicy(p.getInt("chunk-size"), p.getInt("max-num-seqs"), p.getDouble("watermark"));
+        return new SarathiPolicy(p.getInt("chunk-size"), p.getInt("max-num-seqs"), p.getDouble(Watermark.KEY));
     }
 }

@@ -51,7 +51,7 @@ public final class SarathiPolicy implements Policy {
     @Override
     public Decision decide(final SchedulerView view) {
         final DecisionBuilder batch = new DecisionBuilder(view);
-        final int watermark = (int) (watermarkFraction * view.capacityBlocks());
+        final int watermark = Watermark.blocks(watermarkFraction, view);
         int budget = chunkSize;
 
         final List<SeqView> active = new ArrayList<>(view.running());

@@ -23,11 +23,11 @@ public final class VllmV0Factory extends AbstractPolicyFactory {
                 List.of(
                     ParamSpec.integer("batch-size-cap", "128", Range.atLeast(1), "cap on running requests"),
                     ParamSpec.integer("max-padded-tokens", "4096", Range.atLeast(1), "limit on batch length x longest prompt in a prefill batch, tokens"),
-                    ParamSpec.number("watermark", "0.01", Range.closedOpen(0, 1), "fraction of KV blocks kept free at admission")));
+                    Watermark.param("0.01")));
     }
 
     @Override
     public Policy create(final PolicyParams p, final PolicyContext ctx) {
-        return new VllmV0Policy(p.getInt("batch-size-cap"), p.getInt("max-padded-tokens"), p.getDouble("watermark"));
+        return new VllmV0Policy(p.getInt("batch-size-cap"), p.getInt("max-padded-tokens"), p.getDouble(Watermark.KEY));
     }
 }

@@ -54,7 +54,7 @@ public final class VllmV0Policy implements Policy {
     @Override
     public Decision decide(final SchedulerView view) {
         final DecisionBuilder batch = new DecisionBuilder(view);
-        final int watermark = (int) (watermarkFraction * view.capacityBlocks());
+        final int watermark = Watermark.blocks(watermarkFraction, view);
 
         // Prefill path.
         int allocated = view.running().size();
